@@ -1,0 +1,38 @@
+import type { StripeEvent } from '../common/stripe-event';
+import { customers } from '../db/schema';
+import type { ActivityDeps } from './deps';
+import { upsertIfNewer, sourceEvent } from './guarded-upsert';
+import { applyOnce } from './ledger';
+import type { HandlerResult } from './ledger';
+import { statusRank } from './ordering';
+import { bool, eventObject, str } from './read';
+
+export function customerRow(event: StripeEvent): typeof customers.$inferInsert {
+  const customer = eventObject(event, 'customer');
+  // customer.deleted carries the customer with `deleted: true` in some versions, the full object in others.
+  const deleted = event.type === 'customer.deleted' || bool(customer.deleted);
+  return {
+    id: customer.id,
+    email: str(customer.email),
+    name: str(customer.name),
+    deleted,
+    livemode: event.livemode,
+    metadata: (customer.metadata as Record<string, string> | undefined) ?? null,
+    ...sourceEvent({
+      eventId: event.id,
+      created: event.created,
+      rank: statusRank('customer', deleted ? 'deleted' : 'active'),
+    }),
+  };
+}
+
+export function createCustomerActivities({ db }: ActivityDeps) {
+  return {
+    /** customer.created / .updated / .deleted → customers. A deletion is final and keeps the row. */
+    async applyCustomerEvent(event: StripeEvent): Promise<HandlerResult> {
+      return applyOnce(db, event, 'applyCustomerEvent', async (tx) =>
+        (await upsertIfNewer(tx, customers, customerRow(event))) ? 'applied' : 'stale',
+      );
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import { ApplicationFailure } from '@temporalio/common';
+
+/** Error type named in the retry policy's nonRetryableErrorTypes and in operator docs. */
+export const INVALID_STRIPE_PAYLOAD = 'InvalidStripePayload';
+
+/**
+ * A payload that breaks an invariant will fail the same way on every attempt, so retrying is
+ * pointless: fail the workflow with a named error instead. Fix the handler, then reset to replay.
+ */
+export function invalidPayload(message: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, INVALID_STRIPE_PAYLOAD);
+}

@@ -1,0 +1,50 @@
+import { getTableColumns, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { EventVersion } from './ordering';
+import type { Tx } from './tx';
+
+type MirrorTable = PgTable & {
+  id: PgColumn;
+  sourceEventId: PgColumn;
+  sourceEventCreated: PgColumn;
+  sourceEventRank: PgColumn;
+};
+
+export function sourceEvent(version: EventVersion): {
+  sourceEventId: string;
+  sourceEventCreated: number;
+  sourceEventRank: number;
+} {
+  return { sourceEventId: version.eventId, sourceEventCreated: version.created, sourceEventRank: version.rank };
+}
+
+/**
+ * Inserts the row, or overwrites the stored one only when the incoming event is newer by the rule
+ * in ordering.ts. The comparison runs inside Postgres under the row lock of ON CONFLICT, so two
+ * workers racing on one object cannot interleave. Returns false when the stored row was newer.
+ */
+export async function upsertIfNewer<TTable extends MirrorTable>(
+  tx: Tx,
+  table: TTable,
+  row: TTable['$inferInsert'],
+): Promise<boolean> {
+  const set: Record<string, SQL> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    if (key === 'id') continue;
+    set[key] = sql.raw(`excluded."${column.name}"`);
+  }
+  set.updatedAt = sql`now()`;
+  const written = await tx
+    .insert(table)
+    .values(row)
+    .onConflictDoUpdate({
+      target: table.id,
+      set,
+      // COLLATE "C": the event-id tiebreak must not depend on the database's locale.
+      setWhere: sql`(excluded.source_event_created, excluded.source_event_rank, excluded.source_event_id collate "C")
+        > (${table.sourceEventCreated}, ${table.sourceEventRank}, ${table.sourceEventId} collate "C")`,
+    })
+    .returning({ id: table.id });
+  return written.length > 0;
+}

@@ -1,0 +1,70 @@
+import { eq } from 'drizzle-orm';
+import { eventIds } from '../common/stripe-event';
+import type { StripeEvent } from '../common/stripe-event';
+import type { Database } from '../db/client';
+import { stripeEvents } from '../db/schema';
+import type { Tx } from './tx';
+
+export type Outcome = 'applied' | 'stale';
+
+export interface HandlerResult {
+  eventId: string;
+  handler: string;
+  outcome: Outcome;
+  /** True when the ledger already held this event: a retry, a reset or a redelivery. Nothing changed. */
+  alreadyRecorded: boolean;
+}
+
+/**
+ * Runs `apply` and writes the ledger row in one transaction, at most once per event id.
+ *
+ * The ledger insert comes first: a concurrent attempt of the same event blocks on it until the
+ * first commits, then sees the row and changes nothing. Activity retries after a lost
+ * acknowledgement, `temporal workflow reset`, and redeliveries after Temporal's retention has
+ * expired all land here and leave the mirror as it was.
+ */
+export async function applyOnce(
+  db: Database,
+  event: StripeEvent,
+  handler: string,
+  apply: (tx: Tx) => Promise<Outcome>,
+): Promise<HandlerResult> {
+  return db.transaction(async (tx) => {
+    const ids = eventIds(event);
+    const claimed = await tx
+      .insert(stripeEvents)
+      .values({
+        id: event.id,
+        type: event.type,
+        objectId: ids.objectId ?? null,
+        customerId: ids.customerId ?? null,
+        account: ids.account || null,
+        livemode: event.livemode,
+        apiVersion: event.api_version ?? null,
+        created: event.created,
+        handler,
+        outcome: 'applied',
+      })
+      .onConflictDoNothing({ target: stripeEvents.id })
+      .returning({ id: stripeEvents.id });
+
+    if (claimed.length === 0) {
+      const [recorded] = await tx
+        .select({ outcome: stripeEvents.outcome, handler: stripeEvents.handler })
+        .from(stripeEvents)
+        .where(eq(stripeEvents.id, event.id));
+      return {
+        eventId: event.id,
+        handler: recorded?.handler ?? handler,
+        outcome: recorded?.outcome ?? 'applied',
+        alreadyRecorded: true,
+      };
+    }
+
+    const outcome = await apply(tx);
+    if (outcome !== 'applied') {
+      await tx.update(stripeEvents).set({ outcome }).where(eq(stripeEvents.id, event.id));
+    }
+    return { eventId: event.id, handler, outcome, alreadyRecorded: false };
+  });
+}

@@ -1,0 +1,52 @@
+import { refId } from '../common/stripe-event';
+import type { StripeEvent, StripeObject } from '../common/stripe-event';
+import { invalidPayload } from './errors';
+
+/** Small readers over untyped payloads: events arrive in many API versions, so nothing is assumed. */
+export function str(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+export function int(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : null;
+}
+
+export function bool(value: unknown): boolean {
+  return value === true;
+}
+
+/** Stripe timestamps are unix seconds. */
+export function time(value: unknown): Date | null {
+  return typeof value === 'number' && Number.isFinite(value) ? new Date(value * 1000) : null;
+}
+
+export function ref(value: unknown): string | null {
+  return refId(value) ?? null;
+}
+
+/** A list object (`{ object: 'list', data: [...] }`) or a bare array, as an array of objects. */
+export function listData(value: unknown): Record<string, unknown>[] {
+  const data = Array.isArray(value) ? value : (value as { data?: unknown } | null | undefined)?.data;
+  return Array.isArray(data)
+    ? data.filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null)
+    : [];
+}
+
+/** The event's object, checked to be of the expected kind and to carry an id. */
+export function eventObject(event: StripeEvent, kind: string): StripeObject & { id: string } {
+  const object = event.data.object;
+  if (object.object !== kind) {
+    throw invalidPayload(`${event.type} event ${event.id} carries a ${object.object}, expected a ${kind}`);
+  }
+  if (typeof object.id !== 'string' || object.id.length === 0) {
+    throw invalidPayload(`${event.type} event ${event.id} carries a ${kind} without an id`);
+  }
+  return object as StripeObject & { id: string };
+}
+
+/** A required reference, e.g. the customer of an invoice. */
+export function requireRef(event: StripeEvent, value: unknown, what: string): string {
+  const id = refId(value);
+  if (!id) throw invalidPayload(`${event.type} event ${event.id}: ${what} is missing`);
+  return id;
+}

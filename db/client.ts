@@ -1,0 +1,57 @@
+import path from 'node:path';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema';
+
+/** Any drizzle Postgres database with our schema: postgres.js in production, PGlite when embedded. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface DatabaseHandle {
+  db: Database;
+  /** postgres:// URL, or the PGlite data folder when embedded. */
+  location: string;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = path.join(__dirname, 'migrations');
+
+// Any fixed 64-bit number: serialises migrations when several workers start at once.
+const MIGRATION_LOCK_KEY = 727_274_001;
+
+export async function openPostgres(url: string, options: { max?: number } = {}): Promise<DatabaseHandle> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+  const sql = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+  return {
+    db: drizzle(sql, { schema }) as unknown as Database,
+    location: url,
+    async migrate() {
+      // A single connection, so the advisory lock and the migrations share one session.
+      const lockSql = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        await lockSql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+        await migrate(drizzle(lockSql), { migrationsFolder: MIGRATIONS_FOLDER });
+        await lockSql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+      } finally {
+        await lockSql.end();
+      }
+    },
+    close: () => sql.end({ timeout: 5 }),
+  };
+}
+
+/** Embedded Postgres (WASM) for `npm start` with no DATABASE_URL. One process only. */
+export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const { migrate } = await import('drizzle-orm/pglite/migrator');
+  const client = new PGlite(dataDir);
+  const db = drizzle(client, { schema });
+  return {
+    db: db as unknown as Database,
+    location: dataDir,
+    migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
+    close: () => client.close(),
+  };
+}

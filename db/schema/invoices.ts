@@ -1,0 +1,29 @@
+import { bigint, boolean, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { sourceEventColumns } from './columns';
+
+export const invoices = pgTable(
+  'invoices',
+  {
+    id: text('id').primaryKey(),
+    customerId: text('customer_id').notNull(),
+    /** `invoice.subscription` before API 2025-03-31.basil, `invoice.parent.subscription_details` since. */
+    subscriptionId: text('subscription_id'),
+    status: text('status').notNull(),
+    number: text('number'),
+    currency: text('currency').notNull(),
+    amountDue: bigint('amount_due', { mode: 'number' }).notNull(),
+    amountPaid: bigint('amount_paid', { mode: 'number' }).notNull(),
+    amountRemaining: bigint('amount_remaining', { mode: 'number' }).notNull(),
+    total: bigint('total', { mode: 'number' }).notNull(),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    nextPaymentAttempt: timestamp('next_payment_attempt', { withTimezone: true }),
+    hostedInvoiceUrl: text('hosted_invoice_url'),
+    paidAt: timestamp('paid_at', { withTimezone: true }),
+    livemode: boolean('livemode').notNull(),
+    ...sourceEventColumns,
+  },
+  (table) => [
+    index('invoices_customer_idx').on(table.customerId),
+    index('invoices_subscription_idx').on(table.subscriptionId),
+  ],
+);

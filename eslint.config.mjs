@@ -1,0 +1,51 @@
+// @ts-check
+import eslint from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+import { builtinModules } from 'node:module';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'db/migrations/**', 'eslint.config.mjs'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Workflow code runs in Temporal's deterministic sandbox: no I/O, no Node built-ins, no clients.
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...builtinModules.map((name) => ({ name, message: 'Workflows run in a sandbox without Node APIs.' })),
+            ...builtinModules.map((name) => ({
+              name: `node:${name}`,
+              message: 'Workflows run in a sandbox without Node APIs.',
+            })),
+            { name: 'stripe', message: 'Call Stripe from an activity, never from a workflow.' },
+            { name: 'postgres', message: 'Touch the database from an activity, never from a workflow.' },
+            { name: '@electric-sql/pglite', message: 'Touch the database from an activity.' },
+          ],
+          patterns: [
+            { group: ['drizzle-orm', 'drizzle-orm/*'], message: 'Touch the database from an activity.' },
+            {
+              group: ['../activities/*', '../db', '../db/*'],
+              allowTypeImports: true,
+              message: 'Import activity types only: proxyActivities<ReturnType<typeof createActivities>>.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  prettier,
+);

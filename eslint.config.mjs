@@ -38,7 +38,7 @@ export default tseslint.config(
           patterns: [
             { group: ['drizzle-orm', 'drizzle-orm/*'], message: 'Touch the database from an activity.' },
             {
-              group: ['../activities/*', '../db', '../db/*'],
+              group: ['../activities', '../activities/*', '../db', '../db/*'],
               allowTypeImports: true,
               message: 'Import activity types only: proxyActivities<ReturnType<typeof createActivities>>.',
             },

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { INVALID_STRIPE_PAYLOAD } from '../common/failures';
 
-/** Error type named in the retry policy's nonRetryableErrorTypes and in operator docs. */
-export const INVALID_STRIPE_PAYLOAD = 'InvalidStripePayload';
+export { INVALID_STRIPE_PAYLOAD };
 
 /**
  * A payload that breaks an invariant will fail the same way on every attempt, so retrying is

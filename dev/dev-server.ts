@@ -1,0 +1,177 @@
+/**
+ * Starts a real `temporal server start-dev` and configures it the way the contract needs:
+ * the Stripe search attributes registered, and namespace retention raised from the dev server's
+ * 24 h to 30 days so workflow-ID dedupe covers Stripe's 3-day retry window.
+ *
+ * Both settings are applied over the API after start, not only by flags: start-dev's
+ * --search-attribute flags apply only when a db file is first created.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import Long from 'long';
+import { temporal } from '@temporalio/proto';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../common/search-attributes';
+import { findOrBuildTemporalCli } from './temporal-cli';
+
+export const RETENTION_DAYS = 30;
+
+export interface DevServerOptions {
+  port?: number;
+  /** false: no Web UI. */
+  uiPort?: number | false;
+  /** Persist state here; in memory when absent. */
+  dbFilename?: string;
+  namespace?: string;
+  /** The server's own output goes here (it is chatty); discarded when absent. */
+  logFile?: string;
+  readyTimeoutMs?: number;
+}
+
+export interface DevServer {
+  address: string;
+  namespace: string;
+  uiUrl: string | undefined;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+const { IndexedValueType } = temporal.api.enums.v1;
+const INDEXED_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+  Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  Bool: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+};
+
+/** Idempotent: safe on a fresh server, an existing db file, or a real cluster. */
+export async function configureNamespace(connection: Connection, namespace: string): Promise<void> {
+  const existing = await connection.operatorService.listSearchAttributes({ namespace });
+  const missing: Record<string, temporal.api.enums.v1.IndexedValueType> = {};
+  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_DEFINITIONS)) {
+    if (!existing.customAttributes?.[name]) missing[name] = INDEXED_TYPES[type]!;
+  }
+  if (Object.keys(missing).length > 0) {
+    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
+  }
+  await connection.workflowService.updateNamespace({
+    namespace,
+    config: { workflowExecutionRetentionTtl: { seconds: Long.fromNumber(RETENTION_DAYS * 24 * 3600) } },
+  });
+}
+
+async function waitUntilReady(address: string, timeoutMs: number, exited: () => string | undefined): Promise<Connection> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    const exit = exited();
+    if (exit) throw new Error(`temporal server start-dev exited before it was ready (${exit})`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      await connection.withDeadline(Date.now() + 2000, () => connection.workflowService.getSystemInfo({}));
+      return connection;
+    } catch (err) {
+      lastError = err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  throw new Error(`Temporal dev server at ${address} not ready after ${timeoutMs} ms: ${String(lastError)}`);
+}
+
+function cliArgs(options: DevServerOptions, port: number, uiPort: number | false): string[] {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port)];
+  args.push(...(uiPort === false ? ['--headless'] : ['--ui-port', String(uiPort)]));
+  if (options.dbFilename) args.push('--db-filename', options.dbFilename);
+  if (options.namespace && options.namespace !== 'default') args.push('--namespace', options.namespace);
+  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_DEFINITIONS)) {
+    args.push('--search-attribute', `${name}=${type}`);
+  }
+  return args;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const killTimer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(killTimer);
+}
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const namespace = options.namespace ?? 'default';
+  const port = options.port ?? (await freePort());
+  const uiPort = options.uiPort ?? false;
+  if (options.dbFilename) mkdirSync(path.dirname(options.dbFilename), { recursive: true });
+  const cli = findOrBuildTemporalCli();
+  if (!cli) return startWithSdkDownload(options, namespace, port, uiPort);
+
+  const child = spawn(cli.path, cliArgs(options, port, uiPort), { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (options.logFile) {
+    mkdirSync(path.dirname(options.logFile), { recursive: true });
+    const log = createWriteStream(options.logFile, { flags: 'a' });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+  } else {
+    child.stdout?.resume();
+    child.stderr?.resume();
+  }
+  let exitReason: string | undefined;
+  child.once('exit', (code, signal) => (exitReason = `exit code ${code}, signal ${signal}`));
+  const address = `127.0.0.1:${port}`;
+  try {
+    const connection = await waitUntilReady(address, options.readyTimeoutMs ?? 60_000, () => exitReason);
+    await configureNamespace(connection, namespace);
+    await connection.close();
+  } catch (err) {
+    await stopChild(child);
+    throw err;
+  }
+  return {
+    address,
+    namespace,
+    uiUrl: uiPort === false ? undefined : `http://localhost:${uiPort}`,
+    stop: () => stopChild(child),
+  };
+}
+
+/** Last resort where no CLI and no Go exist: the SDK downloads the dev server (needs internet). */
+async function startWithSdkDownload(
+  options: DevServerOptions,
+  namespace: string,
+  port: number,
+  uiPort: number | false,
+): Promise<DevServer> {
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      ip: '127.0.0.1',
+      port,
+      ui: uiPort !== false,
+      ...(uiPort === false ? {} : { uiPort }),
+      ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
+      namespace,
+    },
+  });
+  const address = `127.0.0.1:${port}`;
+  const connection = await Connection.connect({ address });
+  await configureNamespace(connection, namespace);
+  await connection.close();
+  return {
+    address,
+    namespace,
+    uiUrl: uiPort === false ? undefined : `http://localhost:${uiPort}`,
+    stop: () => env.teardown(),
+  };
+}

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { sql } from 'drizzle-orm';
+import type { StripeEvent } from '../../common/stripe-event';
+import { stripeEvents } from '../../db/schema';
+import type { ProcessResult } from '../../workflows';
+import { createTestDatabase } from '../helpers/db';
+import type { TestDatabase } from '../helpers/db';
+import { connectTestTemporal } from '../helpers/temporal';
+import type { TestTemporal } from '../helpers/temporal';
+
+let sequence = 0;
+function customerEvent(type = 'customer.created', object: Record<string, unknown> = {}): StripeEvent {
+  sequence += 1;
+  return {
+    id: `evt_wf_${Date.now()}_${sequence}`,
+    object: 'event',
+    type,
+    created: 1_700_000_000 + sequence,
+    livemode: false,
+    api_version: '2020-03-02',
+    data: { object: { id: `cus_wf_${sequence}`, object: 'customer', email: 'jenny@example.com', ...object } },
+  };
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('processStripeEvent on a real dev server', () => {
+  let database: TestDatabase;
+  let temporal: TestTemporal;
+  let stopWorker: () => Promise<void>;
+
+  before(async () => {
+    database = await createTestDatabase();
+    temporal = await connectTestTemporal('workflow-test');
+    const { worker, running } = await temporal.startWorker(database.db);
+    stopWorker = async () => {
+      worker.shutdown();
+      await running;
+    };
+  });
+  after(async () => {
+    await stopWorker();
+    await temporal.close();
+    await database.drop();
+  });
+
+  function execute(event: StripeEvent): Promise<ProcessResult> {
+    return temporal.client.workflow.execute('processStripeEvent', {
+      workflowId: event.id,
+      taskQueue: temporal.config.taskQueue,
+      args: [event],
+    });
+  }
+
+  it('routes an event to its handler and reports the outcome', async () => {
+    const event = customerEvent();
+    const result = await execute(event);
+    assert.deepEqual(result, {
+      eventId: event.id,
+      eventType: 'customer.created',
+      outcome: 'applied',
+      handler: 'applyCustomerEvent',
+      alreadyRecorded: false,
+    });
+    const ledger = await database.db.select().from(stripeEvents).where(sql`${stripeEvents.id} = ${event.id}`);
+    assert.equal(ledger.length, 1);
+  });
+
+  it('completes an event type without a handler as ignored, touching nothing', async () => {
+    const event = customerEvent('customer.discount.created');
+    const result = await execute(event);
+    assert.equal(result.outcome, 'ignored');
+    const ledger = await database.db.select().from(stripeEvents).where(sql`${stripeEvents.id} = ${event.id}`);
+    assert.equal(ledger.length, 0);
+  });
+
+  it('fails at once with a named non-retryable error when the payload breaks an invariant', async () => {
+    const event = customerEvent();
+    event.data.object = { id: 'ch_not_a_customer', object: 'charge' };
+    const failure = await execute(event).then(
+      () => assert.fail('the workflow should have failed'),
+      (err: unknown) => err,
+    );
+    assert.ok(failure instanceof WorkflowFailedError, 'WorkflowFailedError');
+    assert.ok(failure.cause instanceof ActivityFailure, 'caused by an ActivityFailure');
+    assert.ok(failure.cause.cause instanceof ApplicationFailure, 'caused by an ApplicationFailure');
+    assert.equal(failure.cause.cause.type, 'InvalidStripePayload');
+    assert.equal(failure.cause.cause.nonRetryable, true);
+    const history = await temporal.client.workflow.getHandle(event.id).fetchHistory();
+    const attempts = history.events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes?.attempt);
+    assert.deepEqual(attempts, [1], 'no retry of a permanent failure');
+  });
+
+  it('retries a transient failure as a visible pending activity, then completes once it clears', async () => {
+    // A real outage of one table: every attempt fails in Postgres until it is back.
+    await database.db.execute(sql`alter table customers rename to customers_away`);
+    const event = customerEvent();
+    const handle = await temporal.client.workflow.start('processStripeEvent', {
+      workflowId: event.id,
+      taskQueue: temporal.config.taskQueue,
+      args: [event],
+    });
+    try {
+      const pending = await waitFor(async () => {
+        const description = await handle.describe();
+        const activity = description.raw.pendingActivities?.[0];
+        return activity && (activity.attempt ?? 0) >= 2 ? activity : undefined;
+      }, 'a pending activity on its second attempt');
+      assert.equal(pending.activityType?.name, 'applyCustomerEvent');
+      assert.match(pending.lastFailure?.message ?? '', /customers/);
+      assert.equal((await handle.describe()).status.name, 'RUNNING');
+    } finally {
+      await database.db.execute(sql`alter table customers_away rename to customers`);
+    }
+    const result = (await handle.result()) as ProcessResult;
+    assert.equal(result.outcome, 'applied');
+    const ledger = await database.db.select().from(stripeEvents).where(sql`${stripeEvents.id} = ${event.id}`);
+    assert.equal(ledger.length, 1, 'failed attempts left nothing half-written');
+  });
+});

@@ -1,0 +1,2 @@
+export { processStripeEvent } from './process-stripe-event';
+export type { ProcessResult } from './process-stripe-event';

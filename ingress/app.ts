@@ -1,0 +1,180 @@
+import Koa, { HttpError } from 'koa';
+import type { Context, Middleware, Next } from 'koa';
+import getRawBody from 'raw-body';
+import { logger as defaultLogger } from '../common/logger';
+import type { Logger } from '../common/logger';
+import type { StripeEvent } from '../common/stripe-event';
+import { TemporalUnavailable } from './event-starter';
+import type { EventStarter } from './event-starter';
+import { createMetrics } from './metrics';
+import type { IngressMetrics } from './metrics';
+import { verifyStripeEvent, WebhookRejection } from './stripe-webhook';
+
+export interface AppOptions {
+  starter: EventStarter;
+  secrets: string[];
+  toleranceSeconds: number;
+  maxBodyBytes: number;
+  logger?: Logger;
+  /** Sent with 503. Stripe keeps its own retry schedule; other senders and proxies honour it. */
+  retryAfterSeconds?: number;
+}
+
+/** Every non-2xx answer is `{ error, message }`; `error` is a stable code, `message` teaches the fix. */
+function errorHandler(log: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      if (err instanceof HttpError && err.expose) {
+        ctx.status = err.status;
+        ctx.set((err.headers ?? {}) as Record<string, string>);
+        ctx.body = { error: (err.code as string | undefined) ?? 'http_error', message: err.message };
+        return;
+      }
+      // Never a stack trace or detail to the caller; the log has it (and never a payload).
+      log.error({ err, method: ctx.method, path: ctx.path }, 'unexpected error');
+      ctx.status = 500;
+      ctx.body = { error: 'internal_error', message: 'Internal server error. It has been logged.' };
+    }
+  };
+}
+
+async function readRawBody(ctx: Context, limit: number): Promise<Buffer> {
+  try {
+    return await getRawBody(ctx.req, { length: ctx.request.length, limit });
+  } catch (err) {
+    const type = (err as { type?: unknown }).type;
+    if (type === 'entity.too.large') {
+      // The connection may still be carrying the rest of the body; don't reuse it.
+      ctx.throw(413, `Body is over the ${limit}-byte limit (WEBHOOK_MAX_BODY_BYTES).`, {
+        code: 'body_too_large',
+        headers: { Connection: 'close' },
+      });
+    }
+    if (type === 'request.aborted' || type === 'request.size.invalid') {
+      ctx.throw(400, 'The request body was cut short or did not match Content-Length.', {
+        code: 'body_unreadable',
+      });
+    }
+    throw err;
+  }
+}
+
+function webhookRoute(options: AppOptions, metrics: IngressMetrics, log: Logger): Middleware {
+  const retryAfter = String(options.retryAfterSeconds ?? 30);
+
+  async function deliver(ctx: Context): Promise<void> {
+    // Verify over the exact bytes received: no body parser may run before this.
+    const rawBody = await readRawBody(ctx, options.maxBodyBytes);
+    let event: StripeEvent;
+    try {
+      const header = ctx.get('stripe-signature') || undefined;
+      event = verifyStripeEvent(rawBody, header, options.secrets, options.toleranceSeconds);
+    } catch (err) {
+      if (!(err instanceof WebhookRejection)) throw err;
+      ctx.throw(err.status, err.message, { code: err.reason });
+    }
+
+    const fields = { eventId: event.id, eventType: event.type };
+    const endTimer = metrics.startDuration.startTimer();
+    let outcome: 'started' | 'duplicate';
+    try {
+      outcome = await options.starter.start(event);
+    } catch (err) {
+      endTimer({ outcome: 'error' });
+      if (!(err instanceof TemporalUnavailable)) throw err;
+      log.error({ ...fields, err: err.cause ?? err }, 'temporal unavailable, answering 503');
+      ctx.throw(503, 'Temporal did not confirm the workflow start in time. Retry later; nothing was lost.', {
+        code: 'temporal_unavailable',
+        expose: true,
+        headers: { 'Retry-After': retryAfter },
+      });
+    }
+    endTimer({ outcome });
+    (outcome === 'started' ? metrics.accepted : metrics.duplicate).inc();
+    log.info({ ...fields, outcome }, 'webhook accepted');
+    ctx.body = { received: true };
+  }
+
+  return async (ctx) => {
+    metrics.received.inc();
+    try {
+      await deliver(ctx);
+    } catch (err) {
+      const reason =
+        (err instanceof HttpError ? (err.code as string | undefined) : undefined) ?? 'internal_error';
+      metrics.rejected.inc({ reason });
+      // 503 and 500 are logged where they happen, with more context.
+      if (err instanceof HttpError && err.status < 500) log.warn({ reason }, 'webhook rejected');
+      throw err;
+    }
+  };
+}
+
+type Routes = Record<string, Partial<Record<'GET' | 'POST', Middleware>>>;
+
+/** A table, not a router: four fixed routes, and 404/405 answers that say what exists. */
+function route(routes: Routes): Middleware {
+  const listing = Object.entries(routes)
+    .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`))
+    .join(', ');
+  // Explicit parameter types let TypeScript see that ctx.throw() never returns.
+  return async (ctx: Context, next: Next) => {
+    const methods = routes[ctx.path];
+    if (!methods) {
+      ctx.throw(404, `No route for ${ctx.path}. This service answers ${listing}.`, { code: 'not_found' });
+    }
+    const method = ctx.method === 'HEAD' ? 'GET' : ctx.method;
+    const handler = methods[method as 'GET' | 'POST'];
+    if (!handler) {
+      const allow = Object.keys(methods).join(', ');
+      ctx.throw(405, `${ctx.method} is not allowed on ${ctx.path}; use ${allow}.`, {
+        code: 'method_not_allowed',
+        headers: { Allow: allow },
+      });
+    }
+    await handler(ctx, next);
+  };
+}
+
+/** The ingress: verify → start → answer. No listen here, so tests and main decide the server. */
+export function createApp(options: AppOptions): Koa {
+  if (options.secrets.length === 0) throw new Error('createApp needs at least one webhook secret');
+  const log = options.logger ?? defaultLogger;
+  const metrics = createMetrics();
+  const app = new Koa();
+  // Replaces Koa's default stderr printer for errors after the response started (e.g. socket resets).
+  app.on('error', (err: unknown) => log.warn({ err }, 'koa error'));
+
+  app.use(errorHandler(log));
+  app.use(
+    route({
+      '/webhooks/stripe': { POST: webhookRoute(options, metrics, log) },
+      '/healthz': {
+        GET: (ctx) => {
+          ctx.body = { status: 'ok' };
+        },
+      },
+      '/readyz': {
+        GET: async (ctx) => {
+          const ready = await options.starter.isReady().catch(() => false);
+          ctx.status = ready ? 200 : 503;
+          ctx.body = ready
+            ? { status: 'ready' }
+            : {
+                status: 'unavailable',
+                message: 'Temporal is not reachable; webhooks are answered 503 until it is.',
+              };
+        },
+      },
+      '/metrics': {
+        GET: async (ctx) => {
+          ctx.type = metrics.registry.contentType;
+          ctx.body = await metrics.registry.metrics();
+        },
+      },
+    }),
+  );
+  return app;
+}

@@ -16,7 +16,20 @@ export function sourceEvent(version: EventVersion): {
   sourceEventCreated: number;
   sourceEventRank: number;
 } {
-  return { sourceEventId: version.eventId, sourceEventCreated: version.created, sourceEventRank: version.rank };
+  return {
+    sourceEventId: version.eventId,
+    sourceEventCreated: version.created,
+    sourceEventRank: version.rank,
+  };
+}
+
+/** `SET col = excluded.col` for every column but the key: "take the incoming row". */
+export function excludedColumns(table: PgTable): Record<string, SQL> {
+  const set: Record<string, SQL> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    if (key !== 'id') set[key] = sql.raw(`excluded."${column.name}"`);
+  }
+  return set;
 }
 
 /**
@@ -29,12 +42,7 @@ export async function upsertIfNewer<TTable extends MirrorTable>(
   table: TTable,
   row: TTable['$inferInsert'],
 ): Promise<boolean> {
-  const set: Record<string, SQL> = {};
-  for (const [key, column] of Object.entries(getTableColumns(table))) {
-    if (key === 'id') continue;
-    set[key] = sql.raw(`excluded."${column.name}"`);
-  }
-  set.updatedAt = sql`now()`;
+  const set: Record<string, SQL> = { ...excludedColumns(table), updatedAt: sql`now()` };
   const written = await tx
     .insert(table)
     .values(row)

@@ -7,7 +7,13 @@ import { customers, stripeEvents } from '../../db/schema';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 
-function customerEvent(id: string, type: string, created: number, email: string, deleted = false): StripeEvent {
+function customerEvent(
+  id: string,
+  type: string,
+  created: number,
+  email: string,
+  deleted = false,
+): StripeEvent {
   return {
     id,
     object: 'event',
@@ -15,7 +21,9 @@ function customerEvent(id: string, type: string, created: number, email: string,
     created,
     livemode: false,
     api_version: '2020-03-02',
-    data: { object: { id: 'cus_1', object: 'customer', email, name: 'Jenny', ...(deleted ? { deleted } : {}) } },
+    data: {
+      object: { id: 'cus_1', object: 'customer', email, name: 'Jenny', ...(deleted ? { deleted } : {}) },
+    },
   };
 }
 
@@ -31,7 +39,12 @@ describe('applyCustomerEvent against Postgres', () => {
   it('applies once, then reports the ledger outcome without touching the row', async () => {
     const event = customerEvent('evt_c1', 'customer.created', 100, 'a@example.com');
     const first = await activities.applyCustomerEvent(event);
-    assert.deepEqual(first, { eventId: 'evt_c1', handler: 'applyCustomerEvent', outcome: 'applied', alreadyRecorded: false });
+    assert.deepEqual(first, {
+      eventId: 'evt_c1',
+      handler: 'applyCustomerEvent',
+      outcome: 'applied',
+      alreadyRecorded: false,
+    });
     const again = await activities.applyCustomerEvent(event);
     assert.equal(again.alreadyRecorded, true);
     assert.equal(again.outcome, 'applied');
@@ -41,7 +54,9 @@ describe('applyCustomerEvent against Postgres', () => {
 
   it('ignores an older event and records it as stale', async () => {
     await activities.applyCustomerEvent(customerEvent('evt_c2', 'customer.updated', 200, 'new@example.com'));
-    const stale = await activities.applyCustomerEvent(customerEvent('evt_c3', 'customer.updated', 150, 'old@example.com'));
+    const stale = await activities.applyCustomerEvent(
+      customerEvent('evt_c3', 'customer.updated', 150, 'old@example.com'),
+    );
     assert.equal(stale.outcome, 'stale');
     const [row] = await database.db.select().from(customers).where(eq(customers.id, 'cus_1'));
     assert.equal(row?.email, 'new@example.com');
@@ -50,8 +65,12 @@ describe('applyCustomerEvent against Postgres', () => {
   });
 
   it('lets a same-second deletion win over an update in either order', async () => {
-    await activities.applyCustomerEvent(customerEvent('evt_c5', 'customer.deleted', 300, 'x@example.com', true));
-    const update = await activities.applyCustomerEvent(customerEvent('evt_c9', 'customer.updated', 300, 'y@example.com'));
+    await activities.applyCustomerEvent(
+      customerEvent('evt_c5', 'customer.deleted', 300, 'x@example.com', true),
+    );
+    const update = await activities.applyCustomerEvent(
+      customerEvent('evt_c9', 'customer.updated', 300, 'y@example.com'),
+    );
     assert.equal(update.outcome, 'stale');
     const [row] = await database.db.select().from(customers).where(eq(customers.id, 'cus_1'));
     assert.equal(row?.deleted, true);
@@ -60,7 +79,10 @@ describe('applyCustomerEvent against Postgres', () => {
   it('fails with a named non-retryable error on a payload that is not a customer', async () => {
     const event = customerEvent('evt_c6', 'customer.updated', 400, 'z@example.com');
     event.data.object = { id: 'ch_1', object: 'charge' };
-    await assert.rejects(activities.applyCustomerEvent(event), { type: 'InvalidStripePayload', nonRetryable: true });
+    await assert.rejects(activities.applyCustomerEvent(event), {
+      type: 'InvalidStripePayload',
+      nonRetryable: true,
+    });
     const ledger = await database.db.select().from(stripeEvents).where(eq(stripeEvents.id, 'evt_c6'));
     assert.equal(ledger.length, 0, 'a failed transaction leaves no ledger row behind');
   });

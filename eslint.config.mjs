@@ -13,7 +13,15 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        // node:test's describe/it return promises the runner itself awaits.
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] },
+          ],
+        },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
@@ -26,7 +34,10 @@ export default tseslint.config(
         'error',
         {
           paths: [
-            ...builtinModules.map((name) => ({ name, message: 'Workflows run in a sandbox without Node APIs.' })),
+            ...builtinModules.map((name) => ({
+              name,
+              message: 'Workflows run in a sandbox without Node APIs.',
+            })),
             ...builtinModules.map((name) => ({
               name: `node:${name}`,
               message: 'Workflows run in a sandbox without Node APIs.',

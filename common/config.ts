@@ -64,7 +64,9 @@ export function parseWebhookSecrets(raw: string): string[] {
     .map((secret) => secret.trim())
     .filter((secret) => secret.length > 0);
   if (secrets.length === 0) {
-    throw new ConfigError('STRIPE_WEBHOOK_SECRET holds no secret: give one or more whsec_... values, comma-separated');
+    throw new ConfigError(
+      'STRIPE_WEBHOOK_SECRET holds no secret: give one or more whsec_... values, comma-separated',
+    );
   }
   return secrets;
 }

@@ -30,8 +30,10 @@ export function whyNotAStripeEvent(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'body is not a JSON object';
   const event = value as Record<string, unknown>;
   if (event.object !== 'event') return 'field "object" must be "event"';
-  if (typeof event.id !== 'string' || !EVENT_ID.test(event.id)) return 'field "id" must be an event id (evt_...)';
-  if (typeof event.type !== 'string' || event.type.length === 0) return 'field "type" must be a non-empty string';
+  if (typeof event.id !== 'string' || !EVENT_ID.test(event.id))
+    return 'field "id" must be an event id (evt_...)';
+  if (typeof event.type !== 'string' || event.type.length === 0)
+    return 'field "type" must be a non-empty string';
   if (typeof event.created !== 'number' || !Number.isInteger(event.created)) {
     return 'field "created" must be an integer unix timestamp';
   }

@@ -44,7 +44,9 @@ export async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -71,7 +73,11 @@ export async function configureNamespace(connection: Connection, namespace: stri
   });
 }
 
-async function waitUntilReady(address: string, timeoutMs: number, exited: () => string | undefined): Promise<Connection> {
+async function waitUntilReady(
+  address: string,
+  timeoutMs: number,
+  exited: () => string | undefined,
+): Promise<Connection> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {

@@ -54,7 +54,9 @@ export function findTemporalCli(): CliLookup | undefined {
   const explicit = process.env.TEMPORAL_CLI_PATH;
   if (explicit) {
     if (!isExecutable(explicit)) {
-      throw new Error(`TEMPORAL_CLI_PATH=${explicit} is not an executable file; unset it or point it at the CLI`);
+      throw new Error(
+        `TEMPORAL_CLI_PATH=${explicit} is not an executable file; unset it or point it at the CLI`,
+      );
     }
     return { path: explicit, source: 'TEMPORAL_CLI_PATH' };
   }
@@ -80,7 +82,8 @@ export function findOrBuildTemporalCli(log: (line: string) => void = console.err
   }
   const binDir = goBinDir();
   const built = binDir ? path.join(binDir, 'temporal') : undefined;
-  if (!built || !isExecutable(built)) throw new Error(`go install succeeded but no temporal binary in ${binDir}`);
+  if (!built || !isExecutable(built))
+    throw new Error(`go install succeeded but no temporal binary in ${binDir}`);
   return { path: built, source: 'go install' };
 }
 

@@ -46,7 +46,9 @@ async function assertPostgresReachable(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const requested = process.argv.slice(2).filter((arg): arg is Tier => (TIERS as readonly string[]).includes(arg));
+  const requested = process.argv
+    .slice(2)
+    .filter((arg): arg is Tier => (TIERS as readonly string[]).includes(arg));
   const tiers: readonly Tier[] = requested.length > 0 ? requested : TIERS;
   const needsPostgres = tiers.some((tier) => tier !== 'unit');
   const needsTemporal = tiers.some((tier) => tier === 'workflows' || tier === 'integration');

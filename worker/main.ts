@@ -15,7 +15,10 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
     const worker = await createStripeWorker({ connection, temporal: config.temporal, db: database.db });
-    logger.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker started');
+    logger.info(
+      { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace },
+      'worker started',
+    );
     await worker.run();
   } finally {
     await connection.close();

@@ -37,6 +37,11 @@ export async function processStripeEvent(event: StripeEvent): Promise<ProcessRes
     return { ...base, outcome: 'ignored' };
   }
   const result = await handlers[handler](event);
-  log.info('event processed', { ...base, handler, outcome: result.outcome, alreadyRecorded: result.alreadyRecorded });
+  log.info('event processed', {
+    ...base,
+    handler,
+    outcome: result.outcome,
+    alreadyRecorded: result.alreadyRecorded,
+  });
   return { ...base, outcome: result.outcome, handler, alreadyRecorded: result.alreadyRecorded };
 }

@@ -20,5 +20,8 @@ export const stripeEvents = pgTable(
     outcome: text('outcome', { enum: ['applied', 'stale'] }).notNull(),
     processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index('stripe_events_object_idx').on(table.objectId), index('stripe_events_type_idx').on(table.type)],
+  (table) => [
+    index('stripe_events_object_idx').on(table.objectId),
+    index('stripe_events_type_idx').on(table.type),
+  ],
 );

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import type { SQL } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openPostgres } from '../../db/client';
-import type { DatabaseHandle } from '../../db/client';
+import type { Database, DatabaseHandle } from '../../db/client';
 
 /** The Postgres server tests create their throwaway databases on. */
 export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -38,4 +39,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/** Raw SQL in tests. postgres.js returns the rows themselves, PGlite wraps them in `{ rows }`. */
+export async function query<T>(db: Database, statement: SQL): Promise<T[]> {
+  const result: unknown = await db.execute(statement);
+  // Copied into a plain array: postgres.js's Result subclass fails deepStrictEqual against literals.
+  return Array.isArray(result) ? [...(result as T[])] : [...(result as { rows: T[] }).rows];
 }

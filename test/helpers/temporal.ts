@@ -6,7 +6,9 @@ import type { Database } from '../../db/client';
 import type { TemporalConfig } from '../../common/config';
 
 // Worker lifecycle chatter at INFO drowns the test report; failures still log at WARN.
-Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
+Runtime.install({
+  logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN'),
+});
 
 /** The dev server test/run.ts started for this run. */
 export function testTemporalAddress(): string {

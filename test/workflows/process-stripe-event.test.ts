@@ -72,7 +72,10 @@ describe('processStripeEvent on a real dev server', () => {
       handler: 'applyCustomerEvent',
       alreadyRecorded: false,
     });
-    const ledger = await database.db.select().from(stripeEvents).where(sql`${stripeEvents.id} = ${event.id}`);
+    const ledger = await database.db
+      .select()
+      .from(stripeEvents)
+      .where(sql`${stripeEvents.id} = ${event.id}`);
     assert.equal(ledger.length, 1);
   });
 
@@ -80,7 +83,10 @@ describe('processStripeEvent on a real dev server', () => {
     const event = customerEvent('customer.discount.created');
     const result = await execute(event);
     assert.equal(result.outcome, 'ignored');
-    const ledger = await database.db.select().from(stripeEvents).where(sql`${stripeEvents.id} = ${event.id}`);
+    const ledger = await database.db
+      .select()
+      .from(stripeEvents)
+      .where(sql`${stripeEvents.id} = ${event.id}`);
     assert.equal(ledger.length, 0);
   });
 
@@ -97,7 +103,9 @@ describe('processStripeEvent on a real dev server', () => {
     assert.equal(failure.cause.cause.type, 'InvalidStripePayload');
     assert.equal(failure.cause.cause.nonRetryable, true);
     const history = await temporal.client.workflow.getHandle(event.id).fetchHistory();
-    const attempts = history.events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes?.attempt);
+    const attempts = history.events
+      ?.filter((e) => e.activityTaskStartedEventAttributes)
+      .map((e) => e.activityTaskStartedEventAttributes?.attempt);
     assert.deepEqual(attempts, [1], 'no retry of a permanent failure');
   });
 
@@ -124,7 +132,10 @@ describe('processStripeEvent on a real dev server', () => {
     }
     const result = (await handle.result()) as ProcessResult;
     assert.equal(result.outcome, 'applied');
-    const ledger = await database.db.select().from(stripeEvents).where(sql`${stripeEvents.id} = ${event.id}`);
+    const ledger = await database.db
+      .select()
+      .from(stripeEvents)
+      .where(sql`${stripeEvents.id} = ${event.id}`);
     assert.equal(ledger.length, 1, 'failed attempts left nothing half-written');
   });
 });

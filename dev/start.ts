@@ -1,0 +1,107 @@
+/**
+ * `npm start`: the whole pipeline on one machine with nothing configured.
+ *   - a Temporal dev server persisted in .data/temporal.db, Web UI on 8233
+ *     (or the server at TEMPORAL_ADDRESS when set)
+ *   - Postgres at DATABASE_URL, or embedded PGlite in .data/pglite when unset
+ *   - migrations, then the worker and the ingress on PORT (3000), in this one process
+ * The production entry points are worker/main.ts and ingress/main.ts, one process each.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { loadTemporalConfig, parseWebhookSecrets } from '../common/config';
+import { logger } from '../common/logger';
+import { createLazyClient } from '../common/temporal';
+import { openPglite, openPostgres } from '../db/client';
+import { createApp } from '../ingress/app';
+import { createTemporalEventStarter } from '../ingress/event-starter';
+import { createStripeWorker } from '../worker/create-worker';
+import { configureNamespace, startDevServer } from './dev-server';
+import type { DevServer } from './dev-server';
+
+const DATA_DIR = path.resolve(process.env.DATA_DIR ?? '.data');
+export const LOCAL_SECRET_FILE = path.join(DATA_DIR, 'webhook-secret');
+
+/** A stable local secret, so `npm run send` and restarts agree without configuration. */
+function webhookSecrets(): string[] {
+  if (process.env.STRIPE_WEBHOOK_SECRET) return parseWebhookSecrets(process.env.STRIPE_WEBHOOK_SECRET);
+  if (!existsSync(LOCAL_SECRET_FILE)) {
+    writeFileSync(LOCAL_SECRET_FILE, `whsec_local_${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
+  }
+  return [readFileSync(LOCAL_SECRET_FILE, 'utf8').trim()];
+}
+
+async function main(): Promise<void> {
+  mkdirSync(DATA_DIR, { recursive: true });
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const temporal = loadTemporalConfig();
+  const port = Number(process.env.PORT ?? 3000);
+
+  let devServer: DevServer | undefined;
+  if (!process.env.TEMPORAL_ADDRESS) {
+    logger.info('starting the Temporal dev server (first run may build the CLI)');
+    devServer = await startDevServer({
+      port: 7233,
+      uiPort: 8233,
+      dbFilename: path.join(DATA_DIR, 'temporal.db'),
+      logFile: path.join(DATA_DIR, 'temporal.log'),
+    });
+    temporal.address = devServer.address;
+  } else {
+    const connection = await Connection.connect({ address: temporal.address });
+    await configureNamespace(connection, temporal.namespace);
+    await connection.close();
+  }
+
+  const database = process.env.DATABASE_URL
+    ? await openPostgres(process.env.DATABASE_URL)
+    : await openPglite(path.join(DATA_DIR, 'pglite'));
+  await database.migrate();
+
+  const workerConnection = await NativeConnection.connect({ address: temporal.address });
+  const worker = await createStripeWorker({ connection: workerConnection, temporal, db: database.db });
+  const workerRunning = worker.run();
+
+  const secrets = webhookSecrets();
+  const client = createLazyClient(temporal);
+  const app = createApp({
+    starter: createTemporalEventStarter(client, { taskQueue: temporal.taskQueue, startTimeoutMs: 5000 }),
+    secrets,
+    toleranceSeconds: 300,
+    maxBodyBytes: 1024 * 1024,
+  });
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(port, () => resolve(listening));
+  });
+
+  const uiUrl = devServer?.uiUrl ?? 'your Temporal Web UI';
+  console.log(`
+  Stripe → Temporal pipeline is running.
+
+  Webhook URL     http://localhost:${port}/webhooks/stripe
+  Temporal Web UI ${uiUrl}/namespaces/${temporal.namespace}/workflows
+  Database        ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded PGlite in ${database.location}`}
+  Signing secret  ${secrets[0]}${process.env.STRIPE_WEBHOOK_SECRET ? ' (from STRIPE_WEBHOOK_SECRET)' : ` (saved in ${LOCAL_SECRET_FILE})`}
+
+  Send a signed sample event:   npm run send -- customer.subscription.created
+  Forward real test events:     stripe listen --forward-to http://localhost:${port}/webhooks/stripe
+    then restart with STRIPE_WEBHOOK_SECRET=<the whsec_ it prints>,${secrets[0]}
+  Stop with Ctrl-C.
+`);
+
+  // Worker.run() resolves once Runtime's SIGINT/SIGTERM handling has drained it.
+  await workerRunning;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await client.connection.close();
+  await workerConnection.close();
+  await database.close();
+  await devServer?.stop();
+}
+
+main().catch((err) => {
+  logger.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { sql } from 'drizzle-orm';
+import type { ProcessResult } from '../../workflows';
+import { fixtureEvent } from '../../dev/fixtures';
+import { findTemporalCli } from '../../dev/temporal-cli';
+import { query } from '../helpers/db';
+import { startTestStack, waitFor } from '../helpers/stack';
+import type { TestStack } from '../helpers/stack';
+
+const run = promisify(execFile);
+const MIRROR_TABLES = [
+  'stripe_events',
+  'customers',
+  'subscriptions',
+  'subscription_items',
+  'entitlements',
+  'invoices',
+  'payment_intents',
+  'charges',
+  'refunds',
+  'disputes',
+  'checkout_sessions',
+  'notifications',
+];
+
+/** Every row of every table, in a stable order: the state a reset must not change. */
+async function snapshot(stack: TestStack): Promise<Record<string, unknown[]>> {
+  const state: Record<string, unknown[]> = {};
+  for (const table of MIRROR_TABLES) {
+    state[table] = [
+      ...(await query(stack.database.db, sql`select * from ${sql.identifier(table)} order by 1`)),
+    ];
+  }
+  return state;
+}
+
+describe('temporal workflow reset of a completed event (the operator replay)', () => {
+  let stack: TestStack;
+  before(async () => {
+    stack = await startTestStack('reset');
+  });
+  after(async () => stack.stop());
+
+  for (const type of [
+    'customer.subscription.trial_will_end',
+    'invoice.payment_failed',
+    'checkout.session.completed',
+  ]) {
+    it(`${type}: reset to FirstWorkflowTask re-runs the handler and leaves the database unchanged`, async () => {
+      const event = fixtureEvent(type);
+      assert.equal((await stack.ingress.post(event)).status, 200);
+      const first = await stack.result(event.id);
+      assert.equal(first.alreadyRecorded, false);
+      const firstRunId = (await stack.handle(event.id).describe()).runId;
+      const before = await snapshot(stack);
+
+      const cli = findTemporalCli();
+      assert.ok(cli, 'the Temporal CLI is installed (test/run.ts built it)');
+      await run(cli.path, [
+        'workflow',
+        'reset',
+        '--address',
+        stack.temporal.config.address,
+        '--namespace',
+        stack.temporal.config.namespace,
+        '--workflow-id',
+        event.id,
+        '--type',
+        'FirstWorkflowTask',
+        '--reason',
+        'integration test: replay a completed event',
+      ]);
+
+      const replayed = await waitFor(async () => {
+        const description = await stack.handle(event.id).describe();
+        return description.runId !== firstRunId && description.status.name === 'COMPLETED'
+          ? description
+          : undefined;
+      }, 'the reset run to complete');
+      const second = (await stack.temporal.client.workflow
+        .getHandle(event.id, replayed.runId)
+        .result()) as ProcessResult;
+      assert.equal(second.alreadyRecorded, true, 'the handler ran again and found its ledger row');
+      assert.equal(second.outcome, first.outcome);
+      assert.deepEqual(await snapshot(stack), before);
+    });
+  }
+});

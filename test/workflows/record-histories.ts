@@ -1,0 +1,68 @@
+/**
+ * `npm run histories:record`: runs representative events through the real stack and saves their
+ * histories to test/histories/, where replay.test.ts replays them against the current workflow
+ * code. Re-record only when a workflow change is meant to be incompatible (and then version it:
+ * resets replay old histories in production).
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { startDevServer } from '../../dev/dev-server';
+import { fixtureEvent } from '../../dev/fixtures';
+import { findTemporalCli } from '../../dev/temporal-cli';
+import type { StripeEvent } from '../../common/stripe-event';
+import { createTestDatabase } from '../helpers/db';
+import { connectTestTemporal } from '../helpers/temporal';
+
+const SAMPLES: Record<string, () => StripeEvent> = {
+  'customer-created-applied': () => fixtureEvent('customer.created'),
+  'subscription-updated-applied': () => fixtureEvent('customer.subscription.updated'),
+  'invoice-payment-failed-applied': () => fixtureEvent('invoice.payment_failed'),
+  'unknown-type-ignored': () => fixtureEvent('product.created'),
+  'invalid-payload-failed': () => {
+    const event = fixtureEvent('customer.updated');
+    event.data.object = { id: 'ch_not_a_customer', object: 'charge' };
+    return event;
+  },
+};
+
+async function main(): Promise<void> {
+  const cli = findTemporalCli();
+  if (!cli) throw new Error('the Temporal CLI is needed: npm run temporal:cli');
+  const server = await startDevServer();
+  process.env.TEST_TEMPORAL_ADDRESS = server.address;
+  const database = await createTestDatabase();
+  const temporal = await connectTestTemporal('record-histories');
+  const { worker, running } = await temporal.startWorker(database.db);
+  try {
+    for (const [name, build] of Object.entries(SAMPLES)) {
+      const event = build();
+      const handle = await temporal.client.workflow.start('processStripeEvent', {
+        workflowId: event.id,
+        taskQueue: temporal.config.taskQueue,
+        args: [event],
+      });
+      await handle.result().catch(() => undefined);
+      // The CLI writes the proto3 JSON that historyFromJSON reads (and the Web UI downloads).
+      const json = execFileSync(
+        cli.path,
+        ['workflow', 'show', '--address', server.address, '--workflow-id', event.id, '--output', 'json'],
+        { encoding: 'utf8' },
+      );
+      const file = path.join(__dirname, '..', 'histories', `${name}.json`);
+      await writeFile(file, json);
+      console.log(`recorded ${file}`);
+    }
+  } finally {
+    worker.shutdown();
+    await running;
+    await temporal.close();
+    await database.drop();
+    await server.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+
+/**
+ * Resets replay history: a workflow change that is not deterministic against recorded histories
+ * would break every reset in production. These were recorded by `npm run histories:record`.
+ */
+const HISTORIES_DIR = path.join(__dirname, '..', 'histories');
+const files = readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json'));
+
+describe('recorded histories replay against the current workflow code', () => {
+  it('has histories to replay', () => {
+    assert.ok(files.length >= 4, `expected recorded histories in ${HISTORIES_DIR}`);
+  });
+
+  for (const file of files) {
+    it(`replays ${file}`, async () => {
+      const history = historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8')));
+      const bundle = process.env.TEST_WORKFLOW_BUNDLE;
+      await Worker.runReplayHistory(
+        bundle
+          ? { workflowBundle: { codePath: bundle } }
+          : { workflowsPath: require.resolve('../../workflows') },
+        history,
+        path.basename(file, '.json'),
+      );
+    });
+  }
+});

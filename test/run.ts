@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -55,9 +55,10 @@ async function main(): Promise<void> {
 
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
   let server: DevServer | undefined;
+  let scratch: string | undefined;
   if (needsPostgres) await assertPostgresReachable();
   if (needsTemporal) {
-    const scratch = await mkdtemp(path.join(os.tmpdir(), 'stripe-temporal-test-'));
+    scratch = await mkdtemp(path.join(os.tmpdir(), 'stripe-temporal-test-'));
     const started = Date.now();
     server = await startDevServer({ logFile: path.join(scratch, 'temporal.log') });
     console.log(`# Temporal dev server on ${server.address} (ready in ${Date.now() - started} ms)`);
@@ -80,6 +81,8 @@ async function main(): Promise<void> {
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
   await server?.stop();
+  if (scratch && exitCode === 0) await rm(scratch, { recursive: true, force: true });
+  else if (scratch) console.log(`# dev server log kept in ${scratch}/temporal.log`);
   process.exit(exitCode);
 }
 

@@ -3,6 +3,7 @@ import { eventIds } from '../common/stripe-event';
 import type { StripeEvent } from '../common/stripe-event';
 import type { Database } from '../db/client';
 import { stripeEvents } from '../db/schema';
+import { toActivityFailure } from './errors';
 import type { Tx } from './tx';
 
 export type Outcome = 'applied' | 'stale';
@@ -24,6 +25,19 @@ export interface HandlerResult {
  * expired all land here and leave the mirror as it was.
  */
 export async function applyOnce(
+  db: Database,
+  event: StripeEvent,
+  handler: string,
+  apply: (tx: Tx) => Promise<Outcome>,
+): Promise<HandlerResult> {
+  try {
+    return await claimAndApply(db, event, handler, apply);
+  } catch (err) {
+    throw toActivityFailure(err, `${handler} on ${event.type} ${event.id}`);
+  }
+}
+
+async function claimAndApply(
   db: Database,
   event: StripeEvent,
   handler: string,

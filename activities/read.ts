@@ -4,11 +4,15 @@ import { invalidPayload } from './errors';
 
 /** Small readers over untyped payloads: events arrive in many API versions, so nothing is assumed. */
 export function str(value: unknown): string | null {
-  return typeof value === 'string' && value.length > 0 ? value : null;
+  if (typeof value !== 'string') return null;
+  // Postgres text cannot hold NUL; no meaningful Stripe string contains one.
+  const text = value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+  return text.length > 0 ? text : null;
 }
 
+/** Null beyond 2^53: such a number has already lost precision, and no Stripe amount is that large. */
 export function int(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : null;
+  return typeof value === 'number' && Number.isSafeInteger(Math.trunc(value)) ? Math.trunc(value) : null;
 }
 
 export function bool(value: unknown): boolean {
@@ -17,7 +21,9 @@ export function bool(value: unknown): boolean {
 
 /** Stripe timestamps are unix seconds. */
 export function time(value: unknown): Date | null {
-  return typeof value === 'number' && Number.isFinite(value) ? new Date(value * 1000) : null;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return null;
+  const date = new Date(value * 1000);
+  return Number.isNaN(date.getTime()) ? null : date;
 }
 
 export function ref(value: unknown): string | null {

@@ -11,10 +11,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { loadTemporalConfig, parseWebhookSecrets } from '../common/config';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { loadIngressConfig, parseWebhookSecrets } from '../common/config';
 import { logger } from '../common/logger';
 import { createLazyClient } from '../common/temporal';
+import { temporalLoggerFor } from '../common/temporal-logger';
 import { openPglite, openPostgres } from '../db/client';
 import { createApp } from '../ingress/app';
 import { createTemporalEventStarter } from '../ingress/event-starter';
@@ -36,9 +37,11 @@ function webhookSecrets(): string[] {
 
 async function main(): Promise<void> {
   mkdirSync(DATA_DIR, { recursive: true });
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const temporal = loadTemporalConfig();
-  const port = Number(process.env.PORT ?? 3000);
+  Runtime.install({ logger: temporalLoggerFor(logger, 'WARN') });
+  const secrets = webhookSecrets();
+  // The same typed, validated configuration as the production ingress, with the local secret.
+  const config = loadIngressConfig({ ...process.env, STRIPE_WEBHOOK_SECRET: secrets.join(',') });
+  const { temporal, port } = config;
 
   let devServer: DevServer | undefined;
   if (!process.env.TEMPORAL_ADDRESS) {
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
       uiPort: 8233,
       dbFilename: path.join(DATA_DIR, 'temporal.db'),
       logFile: path.join(DATA_DIR, 'temporal.log'),
+      namespace: temporal.namespace,
     });
     temporal.address = devServer.address;
   } else {
@@ -65,17 +69,23 @@ async function main(): Promise<void> {
   const worker = await createStripeWorker({ connection: workerConnection, temporal, db: database.db });
   const workerRunning = worker.run();
 
-  const secrets = webhookSecrets();
   const client = createLazyClient(temporal);
+  const starter = createTemporalEventStarter(client, {
+    taskQueue: temporal.taskQueue,
+    startTimeoutMs: config.startTimeoutMs,
+  });
   const app = createApp({
-    starter: createTemporalEventStarter(client, { taskQueue: temporal.taskQueue, startTimeoutMs: 5000 }),
-    secrets,
-    toleranceSeconds: 300,
-    maxBodyBytes: 1024 * 1024,
+    starter,
+    secrets: config.webhookSecrets,
+    toleranceSeconds: config.toleranceSeconds,
+    maxBodyBytes: config.maxBodyBytes,
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(port, () => resolve(listening));
   });
+  const closed = new Promise<void>((resolve) => server.once('close', () => resolve()));
+  // Stop taking webhooks at once; the SDK's own handler of the same signals drains the worker.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => server.close());
 
   const uiUrl = devServer?.uiUrl ?? 'your Temporal Web UI';
   console.log(`
@@ -94,7 +104,8 @@ async function main(): Promise<void> {
 
   // Worker.run() resolves once Runtime's SIGINT/SIGTERM handling has drained it.
   await workerRunning;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await closed;
+  await starter.drain();
   await client.connection.close();
   await workerConnection.close();
   await database.close();

@@ -1,6 +1,7 @@
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadWorkerConfig } from '../common/config';
 import { logger } from '../common/logger';
+import { temporalLoggerFor } from '../common/temporal-logger';
 import { openPostgres } from '../db/client';
 import { createStripeWorker } from './create-worker';
 
@@ -10,6 +11,7 @@ import { createStripeWorker } from './create-worker';
  */
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
+  Runtime.install({ logger: temporalLoggerFor(logger) });
   const database = await openPostgres(config.databaseUrl);
   await database.migrate();
   const connection = await NativeConnection.connect({ address: config.temporal.address });

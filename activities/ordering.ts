@@ -5,7 +5,9 @@
  *
  *  1. A newer `created` second wins.
  *  2. In the same second, the object's later lifecycle state wins (rank): terminal states such as
- *     canceled, paid, void, succeeded and lost beat the states that lead to them.
+ *     canceled, paid, void, succeeded and lost beat the states that lead to them. States an object
+ *     can move between in both directions (active ⇄ past_due, paused ⇄ active) share a rank, so
+ *     a recovery is never outranked by the state it recovered from.
  *  3. Still tied, the greater event id wins. Arbitrary but deterministic, so every arrival order
  *     converges on the same row: never "last arrival wins".
  */
@@ -14,19 +16,22 @@ const STATUS_RANKS: Record<string, Record<string, number>> = {
     incomplete: 0,
     trialing: 1,
     active: 2,
-    past_due: 3,
-    unpaid: 4,
-    paused: 4,
+    past_due: 2,
+    unpaid: 2,
+    paused: 2,
     canceled: 9,
     incomplete_expired: 9,
   },
   invoice: { draft: 0, open: 1, uncollectible: 2, paid: 9, void: 9, deleted: 9 },
+  // requires_payment_method is both the first state and the state after a failed attempt; the
+  // payments mapper ranks the latter (it carries last_payment_error) as payment_failed.
   payment_intent: {
     requires_payment_method: 0,
     requires_confirmation: 1,
     requires_action: 2,
     processing: 3,
-    requires_capture: 4,
+    payment_failed: 4,
+    requires_capture: 5,
     canceled: 9,
     succeeded: 9,
   },

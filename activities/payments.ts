@@ -30,8 +30,15 @@ export function paymentIntentRow(event: StripeEvent): typeof paymentIntents.$inf
     currency: requireText(event, intent.currency, 'currency'),
     lastPaymentErrorCode: str(lastError?.code),
     livemode: event.livemode,
-    ...sourceEvent({ eventId: event.id, created: event.created, rank: statusRank('payment_intent', status) }),
+    ...sourceEvent({ eventId: event.id, created: event.created, rank: paymentIntentRank(status, lastError) }),
   };
+}
+
+/** A failed attempt returns the intent to requires_payment_method; it must outrank the attempt. */
+export function paymentIntentRank(status: string, lastPaymentError: unknown): number {
+  const failed =
+    status === 'requires_payment_method' && typeof lastPaymentError === 'object' && lastPaymentError !== null;
+  return statusRank('payment_intent', failed ? 'payment_failed' : status);
 }
 
 /**

@@ -45,11 +45,40 @@ export default tseslint.config(
             { name: 'stripe', message: 'Call Stripe from an activity, never from a workflow.' },
             { name: 'postgres', message: 'Touch the database from an activity, never from a workflow.' },
             { name: '@electric-sql/pglite', message: 'Touch the database from an activity.' },
+            ...[
+              'koa',
+              '@koa/router',
+              'pino',
+              'prom-client',
+              'raw-body',
+              '@temporalio/client',
+              '@temporalio/worker',
+            ].map((name) => ({
+              name,
+              message: 'Workflow code runs in the sandbox: no servers, clients or loggers.',
+            })),
           ],
           patterns: [
+            {
+              group: [
+                '../common/logger',
+                '../common/temporal',
+                '../common/config',
+                '../common/temporal-logger',
+              ],
+              message: 'Not sandbox-safe: use `log` from @temporalio/workflow and pass config as input.',
+            },
             { group: ['drizzle-orm', 'drizzle-orm/*'], message: 'Touch the database from an activity.' },
             {
-              group: ['../activities', '../activities/*', '../db', '../db/*'],
+              group: [
+                '../activities',
+                '../activities/*',
+                '../db',
+                '../db/*',
+                '../ingress',
+                '../ingress/*',
+                '../worker/*',
+              ],
               allowTypeImports: true,
               message: 'Import activity types only: proxyActivities<ReturnType<typeof createActivities>>.',
             },

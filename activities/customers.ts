@@ -13,11 +13,12 @@ export function customerRow(event: StripeEvent): typeof customers.$inferInsert {
   const deleted = event.type === 'customer.deleted' || bool(customer.deleted);
   return {
     id: customer.id,
-    email: str(customer.email),
-    name: str(customer.name),
+    // A deleted customer keeps its row (invoices and charges point to it) but not its personal data.
+    email: deleted ? null : str(customer.email),
+    name: deleted ? null : str(customer.name),
     deleted,
     livemode: event.livemode,
-    metadata: (customer.metadata as Record<string, string> | undefined) ?? null,
+    metadata: deleted ? null : ((customer.metadata as Record<string, string> | undefined) ?? null),
     ...sourceEvent({
       eventId: event.id,
       created: event.created,

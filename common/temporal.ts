@@ -10,10 +10,14 @@ export function createLazyClient(config: TemporalConfig): Client {
   return new Client({ connection, namespace: config.namespace });
 }
 
+/**
+ * Ready means a start could succeed: the server answers and the namespace exists. (A reachable
+ * server with a missing namespace would make every webhook 503 while looking healthy.)
+ */
 export async function isTemporalReachable(client: Client, timeoutMs = 2000): Promise<boolean> {
   try {
     await client.connection.withDeadline(Date.now() + timeoutMs, () =>
-      client.connection.workflowService.getSystemInfo({}),
+      client.connection.workflowService.describeNamespace({ namespace: client.options.namespace }),
     );
     return true;
   } catch {

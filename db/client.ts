@@ -22,7 +22,13 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-  const sql = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+  const sql = postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    // Under the activity's 30 s start-to-close timeout: an attempt Temporal has given up on must
+    // not keep its locks while the retry waits for them.
+    connection: { statement_timeout: 25_000, idle_in_transaction_session_timeout: 30_000 },
+  });
   return {
     db: drizzle(sql, { schema }) as unknown as Database,
     location: url,

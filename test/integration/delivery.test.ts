@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { sql } from 'drizzle-orm';
 import { createLazyClient } from '../../common/temporal';
 import { freePort } from '../../dev/dev-server';
@@ -118,7 +117,7 @@ describe('delivery semantics through the real stack', () => {
     }
   });
 
-  it('answers 503 with Retry-After when Temporal is unreachable, and starts nothing', async () => {
+  it('answers 503 with Retry-After when Temporal is unreachable, and counts it as refused', async () => {
     const deadAddress = `127.0.0.1:${await freePort()}`;
     const unreachable = createLazyClient({ address: deadAddress, namespace: 'default', taskQueue: 'unused' });
     const ingress = await startTestIngress(unreachable, 'unused', { startTimeoutMs: 1000 });
@@ -131,7 +130,9 @@ describe('delivery semantics through the real stack', () => {
         'Retry-After tells Stripe when to come back',
       );
       assert.match(JSON.stringify(response.body), /Temporal|retry/i);
-      await assert.rejects(stack.handle(event.id).describe(), WorkflowNotFoundError);
+      const metrics = await (await fetch(`${ingress.url}/metrics`)).text();
+      assert.equal(metricValue(metrics, 'stripe_webhooks_rejected_total{reason="temporal_unavailable"}'), 1);
+      assert.equal(metricValue(metrics, 'stripe_webhooks_accepted_total'), 0);
       const ready = await fetch(`${ingress.url}/readyz`);
       assert.equal(ready.status, 503);
     } finally {

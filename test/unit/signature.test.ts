@@ -68,6 +68,8 @@ describe('verifyStripeEvent', () => {
     const header = `t=${NOW},v1=${v1(sign(payload, OLD_SECRET))},v1=${v1(sign(payload, SECRET))}`;
     assert.equal(verify(payload, header, [SECRET]).type, 'customer.updated');
     assert.equal(verify(payload, header, [OLD_SECRET]).type, 'customer.updated');
+    assert.equal(verify(payload, header, [OLD_SECRET, SECRET]).type, 'customer.updated');
+    assert.equal(verify(payload, header, ['whsec_connect_endpoint', SECRET]).type, 'customer.updated');
     assertRejected(() => verify(payload, header, ['whsec_neither']), 'signature_mismatch');
   });
 

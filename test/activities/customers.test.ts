@@ -1,89 +1,57 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { eq } from 'drizzle-orm';
+import { describe, it } from 'node:test';
 import { createCustomerActivities } from '../../activities/customers';
-import type { StripeEvent } from '../../common/stripe-event';
-import { customers, stripeEvents } from '../../db/schema';
-import { createTestDatabase } from '../helpers/db';
-import type { TestDatabase } from '../helpers/db';
+import { customers } from '../../db/schema';
+import { fixtureEvent } from '../../dev/fixtures';
+import {
+  assertAppliedOnce,
+  assertLedgerOutcome,
+  assertRejectedAsInvalid,
+  handlersOnPostgres,
+  rowById,
+} from '../helpers/events';
 
-function customerEvent(
-  id: string,
-  type: string,
-  created: number,
-  email: string,
-  deleted = false,
-): StripeEvent {
-  return {
-    id,
-    object: 'event',
-    type,
-    created,
-    livemode: false,
-    api_version: '2020-03-02',
-    data: {
-      object: { id: 'cus_1', object: 'customer', email, name: 'Jenny', ...(deleted ? { deleted } : {}) },
-    },
-  };
+/** A `type` event about customer cus_1, built on the vendored customer fixture of that type. */
+function customerEvent(id: string, type: string, created: number, object: Record<string, unknown>) {
+  return fixtureEvent(type, { id, created, object: { id: 'cus_1', name: 'Jenny', ...object } });
 }
 
 describe('applyCustomerEvent against Postgres', () => {
-  let database: TestDatabase;
-  let activities: ReturnType<typeof createCustomerActivities>;
-  before(async () => {
-    database = await createTestDatabase();
-    activities = createCustomerActivities({ db: database.db });
-  });
-  after(async () => database.drop());
+  const pg = handlersOnPostgres((db) => createCustomerActivities({ db }));
+
+  const storedCustomer = () => rowById(pg.db, customers, 'cus_1');
 
   it('applies once, then reports the ledger outcome without touching the row', async () => {
-    const event = customerEvent('evt_c1', 'customer.created', 100, 'a@example.com');
-    const first = await activities.applyCustomerEvent(event);
-    assert.deepEqual(first, {
-      eventId: 'evt_c1',
-      handler: 'applyCustomerEvent',
-      outcome: 'applied',
-      alreadyRecorded: false,
-    });
-    const again = await activities.applyCustomerEvent(event);
-    assert.equal(again.alreadyRecorded, true);
-    assert.equal(again.outcome, 'applied');
-    const ledger = await database.db.select().from(stripeEvents).where(eq(stripeEvents.id, 'evt_c1'));
-    assert.equal(ledger.length, 1);
+    const event = customerEvent('evt_c1', 'customer.created', 100, { email: 'a@example.com' });
+    await assertAppliedOnce(pg.db, (e) => pg.activities.applyCustomerEvent(e), event, 'applyCustomerEvent');
   });
 
   it('ignores an older event and records it as stale', async () => {
-    await activities.applyCustomerEvent(customerEvent('evt_c2', 'customer.updated', 200, 'new@example.com'));
-    const stale = await activities.applyCustomerEvent(
-      customerEvent('evt_c3', 'customer.updated', 150, 'old@example.com'),
+    await pg.activities.applyCustomerEvent(
+      customerEvent('evt_c2', 'customer.updated', 200, { email: 'new@example.com' }),
+    );
+    const stale = await pg.activities.applyCustomerEvent(
+      customerEvent('evt_c3', 'customer.updated', 150, { email: 'old@example.com' }),
     );
     assert.equal(stale.outcome, 'stale');
-    const [row] = await database.db.select().from(customers).where(eq(customers.id, 'cus_1'));
-    assert.equal(row?.email, 'new@example.com');
-    const [ledger] = await database.db.select().from(stripeEvents).where(eq(stripeEvents.id, 'evt_c3'));
-    assert.equal(ledger?.outcome, 'stale');
+    assert.equal((await storedCustomer())?.email, 'new@example.com');
+    await assertLedgerOutcome(pg.db, 'evt_c3', 'stale');
   });
 
   it('lets a same-second deletion win over an update in either order', async () => {
-    await activities.applyCustomerEvent(
-      customerEvent('evt_c5', 'customer.deleted', 300, 'x@example.com', true),
+    await pg.activities.applyCustomerEvent(
+      customerEvent('evt_c5', 'customer.deleted', 300, { email: 'x@example.com', deleted: true }),
     );
-    const update = await activities.applyCustomerEvent(
-      customerEvent('evt_c9', 'customer.updated', 300, 'y@example.com'),
+    const update = await pg.activities.applyCustomerEvent(
+      customerEvent('evt_c9', 'customer.updated', 300, { email: 'y@example.com' }),
     );
     assert.equal(update.outcome, 'stale');
-    const [row] = await database.db.select().from(customers).where(eq(customers.id, 'cus_1'));
-    assert.equal(row?.deleted, true);
+    assert.equal((await storedCustomer())?.deleted, true);
   });
 
   it('fails with a named non-retryable error on a payload that is not a customer', async () => {
-    const event = customerEvent('evt_c6', 'customer.updated', 400, 'z@example.com');
+    const event = customerEvent('evt_c6', 'customer.updated', 400, { email: 'z@example.com' });
     event.data.object = { id: 'ch_1', object: 'charge' };
-    await assert.rejects(activities.applyCustomerEvent(event), {
-      type: 'InvalidStripePayload',
-      nonRetryable: true,
-    });
-    const ledger = await database.db.select().from(stripeEvents).where(eq(stripeEvents.id, 'evt_c6'));
-    assert.equal(ledger.length, 0, 'a failed transaction leaves no ledger row behind');
+    await assertRejectedAsInvalid(pg.db, pg.activities.applyCustomerEvent(event), 'evt_c6');
   });
 });

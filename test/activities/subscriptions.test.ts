@@ -1,17 +1,19 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { createSubscriptionActivities } from '../../activities/subscriptions';
-import type { StripeEvent, StripeObject } from '../../common/stripe-event';
-import { entitlements, notifications, stripeEvents, subscriptionItems, subscriptions } from '../../db/schema';
-import { createTestDatabase } from '../helpers/db';
-import type { TestDatabase } from '../helpers/db';
+import { entitlements, subscriptionItems, subscriptions } from '../../db/schema';
+import { currentApiEvent, fixtureEvent } from '../../dev/fixtures';
+import {
+  assertAppliedOnce,
+  assertLedgerOutcome,
+  assertRejectedAsInvalid,
+  handlersOnPostgres,
+  notificationsFor,
+  rowById,
+} from '../helpers/events';
 
-const FIXTURES = path.join(__dirname, '..', 'fixtures');
-
-/** A 2020-shaped subscription event with one item of `product`. */
+/** A 2020-shaped `customer.subscription.<type>` event with one item of `product`. */
 function subscriptionEvent(
   id: string,
   type: string,
@@ -19,55 +21,38 @@ function subscriptionEvent(
   subscriptionId: string,
   status: string,
   product = 'prod_basic',
-): StripeEvent {
-  return {
+) {
+  return fixtureEvent(`customer.subscription.${type}`, {
     id,
-    object: 'event',
-    type: `customer.subscription.${type}`,
     created,
-    livemode: false,
-    api_version: '2020-03-02',
-    data: {
-      object: {
-        id: subscriptionId,
-        object: 'subscription',
-        customer: 'cus_1',
-        status,
-        current_period_start: 1000,
-        current_period_end: 2000,
-        items: {
-          object: 'list',
-          data: [{ id: `si_${subscriptionId}`, price: { id: `price_${product}`, product }, quantity: 3 }],
-        },
+    object: {
+      id: subscriptionId,
+      customer: 'cus_1',
+      status,
+      current_period_start: 1000,
+      current_period_end: 2000,
+      items: {
+        object: 'list',
+        data: [{ id: `si_${subscriptionId}`, price: { id: `price_${product}`, product }, quantity: 3 }],
       },
     },
-  };
-}
-
-function fixtureEvent(name: string): StripeEvent {
-  return JSON.parse(readFileSync(path.join(FIXTURES, 'stripe-events', name), 'utf8')) as StripeEvent;
+  });
 }
 
 describe('applySubscriptionEvent against Postgres', () => {
-  let database: TestDatabase;
-  let activities: ReturnType<typeof createSubscriptionActivities>;
-  before(async () => {
-    database = await createTestDatabase();
-    activities = createSubscriptionActivities({ db: database.db });
-  });
-  after(async () => database.drop());
+  const pg = handlersOnPostgres((db) => createSubscriptionActivities({ db }));
 
-  const subscription = async (id: string) =>
-    (await database.db.select().from(subscriptions).where(eq(subscriptions.id, id)))[0];
+  const subscription = (id: string) => rowById(pg.db, subscriptions, id);
   const itemsOf = (id: string) =>
-    database.db.select().from(subscriptionItems).where(eq(subscriptionItems.subscriptionId, id));
+    pg.db.select().from(subscriptionItems).where(eq(subscriptionItems.subscriptionId, id));
   const granted = (id: string) =>
-    database.db.select().from(entitlements).where(eq(entitlements.subscriptionId, id));
-  const trialMails = (id: string) =>
-    database.db.select().from(notifications).where(eq(notifications.objectId, id));
+    pg.db.select().from(entitlements).where(eq(entitlements.subscriptionId, id));
+  const trialMails = (id: string) => notificationsFor(pg.db, id);
+  const apply = (...args: Parameters<typeof subscriptionEvent>) =>
+    pg.activities.applySubscriptionEvent(subscriptionEvent(...args));
 
   it('mirrors a 2020 payload: period from the subscription, items, one entitlement per product', async () => {
-    const result = await activities.applySubscriptionEvent(fixtureEvent('subscription_created.json'));
+    const result = await pg.activities.applySubscriptionEvent(fixtureEvent('subscription_created.json'));
     assert.equal(result.outcome, 'applied');
     const row = await subscription('sub_JdIzvfy6o5GZRd');
     assert.deepEqual(row?.currentPeriodEnd, new Date(1625740918 * 1000));
@@ -79,7 +64,7 @@ describe('applySubscriptionEvent against Postgres', () => {
 
     // The fixture's cancellation of the same subscription removes access; its items are replaced
     // by the cancelled payload's, which lists one item instead of two.
-    await activities.applySubscriptionEvent(fixtureEvent('subscription_deleted.json'));
+    await pg.activities.applySubscriptionEvent(fixtureEvent('subscription_deleted.json'));
     assert.equal((await subscription('sub_JdIzvfy6o5GZRd'))?.status, 'canceled');
     assert.deepEqual(await granted('sub_JdIzvfy6o5GZRd'), []);
     assert.deepEqual(
@@ -89,21 +74,11 @@ describe('applySubscriptionEvent against Postgres', () => {
   });
 
   it('mirrors a current payload: period from the items', async () => {
-    const fixtures = JSON.parse(
-      readFileSync(path.join(FIXTURES, 'stripe-openapi-fixtures3.json'), 'utf8'),
-    ) as {
-      resources: Record<string, StripeObject>;
-    };
-    const event: StripeEvent = {
+    const event = currentApiEvent('subscription', 'customer.subscription.updated', {
       id: 'evt_basil',
-      object: 'event',
-      type: 'customer.subscription.updated',
       created: 1_750_000_000,
-      livemode: false,
-      api_version: '2025-03-31.basil',
-      data: { object: structuredClone(fixtures.resources.subscription!) },
-    };
-    assert.equal((await activities.applySubscriptionEvent(event)).outcome, 'applied');
+    });
+    assert.equal((await pg.activities.applySubscriptionEvent(event)).outcome, 'applied');
     const row = await subscription('sub_1Pgc6rB7WZ01zgkWNy0Cn5nw');
     assert.deepEqual(row?.currentPeriodEnd, new Date(976287773 * 1000));
     const [entitlement] = await granted('sub_1Pgc6rB7WZ01zgkWNy0Cn5nw');
@@ -112,36 +87,26 @@ describe('applySubscriptionEvent against Postgres', () => {
   });
 
   it('grants access while trialing or active and removes it on cancel', async () => {
-    await activities.applySubscriptionEvent(subscriptionEvent('evt_g1', 'created', 100, 'sub_g', 'trialing'));
+    await apply('evt_g1', 'created', 100, 'sub_g', 'trialing');
     assert.deepEqual(
       (await granted('sub_g')).map((row) => [row.productId, row.quantity, row.status]),
       [['prod_basic', 3, 'trialing']],
     );
-    await activities.applySubscriptionEvent(
-      subscriptionEvent('evt_g2', 'updated', 200, 'sub_g', 'active', 'prod_pro'),
-    );
+    await apply('evt_g2', 'updated', 200, 'sub_g', 'active', 'prod_pro');
     assert.deepEqual(
       (await granted('sub_g')).map((row) => [row.productId, row.status]),
       [['prod_pro', 'active']],
     );
-    await activities.applySubscriptionEvent(subscriptionEvent('evt_g3', 'deleted', 300, 'sub_g', 'canceled'));
+    await apply('evt_g3', 'deleted', 300, 'sub_g', 'canceled');
     assert.deepEqual(await granted('sub_g'), []);
   });
 
   it('converges on the newest state whatever the arrival order, recording older events as stale', async () => {
-    await activities.applySubscriptionEvent(
-      subscriptionEvent('evt_o2', 'updated', 200, 'sub_o', 'active', 'prod_pro'),
-    );
-    const created = await activities.applySubscriptionEvent(
-      subscriptionEvent('evt_o1', 'created', 100, 'sub_o', 'trialing'),
-    );
+    await apply('evt_o2', 'updated', 200, 'sub_o', 'active', 'prod_pro');
+    const created = await apply('evt_o1', 'created', 100, 'sub_o', 'trialing');
     assert.equal(created.outcome, 'stale');
-    await activities.applySubscriptionEvent(
-      subscriptionEvent('evt_o4', 'updated', 400, 'sub_o', 'past_due', 'prod_pro'),
-    );
-    const older = await activities.applySubscriptionEvent(
-      subscriptionEvent('evt_o3', 'updated', 300, 'sub_o', 'active', 'prod_basic'),
-    );
+    await apply('evt_o4', 'updated', 400, 'sub_o', 'past_due', 'prod_pro');
+    const older = await apply('evt_o3', 'updated', 300, 'sub_o', 'active', 'prod_basic');
     assert.equal(older.outcome, 'stale');
     const row = await subscription('sub_o');
     assert.equal(row?.status, 'past_due');
@@ -151,24 +116,15 @@ describe('applySubscriptionEvent against Postgres', () => {
       [['prod_pro', 'past_due']],
       'a stale event leaves the entitlements alone',
     );
-    const [ledger] = await database.db.select().from(stripeEvents).where(eq(stripeEvents.id, 'evt_o3'));
-    assert.equal(ledger?.outcome, 'stale');
+    await assertLedgerOutcome(pg.db, 'evt_o3', 'stale');
   });
 
   it('lets a same-second cancellation win over an update in either order', async () => {
     // The update has the greater event id, so only the status rank can make the cancel win.
-    await activities.applySubscriptionEvent(
-      subscriptionEvent('evt_t_z1', 'updated', 500, 'sub_t1', 'active'),
-    );
-    await activities.applySubscriptionEvent(
-      subscriptionEvent('evt_t_a1', 'deleted', 500, 'sub_t1', 'canceled'),
-    );
-    await activities.applySubscriptionEvent(
-      subscriptionEvent('evt_t_a2', 'deleted', 500, 'sub_t2', 'canceled'),
-    );
-    const late = await activities.applySubscriptionEvent(
-      subscriptionEvent('evt_t_z2', 'updated', 500, 'sub_t2', 'active'),
-    );
+    await apply('evt_t_z1', 'updated', 500, 'sub_t1', 'active');
+    await apply('evt_t_a1', 'deleted', 500, 'sub_t1', 'canceled');
+    await apply('evt_t_a2', 'deleted', 500, 'sub_t2', 'canceled');
+    const late = await apply('evt_t_z2', 'updated', 500, 'sub_t2', 'active');
     assert.equal(late.outcome, 'stale');
     for (const id of ['sub_t1', 'sub_t2']) {
       assert.equal((await subscription(id))?.status, 'canceled', id);
@@ -177,38 +133,29 @@ describe('applySubscriptionEvent against Postgres', () => {
   });
 
   it('queues the trial-ending message once, however often the event runs', async () => {
-    await activities.applySubscriptionEvent(subscriptionEvent('evt_w1', 'created', 100, 'sub_w', 'trialing'));
+    await apply('evt_w1', 'created', 100, 'sub_w', 'trialing');
     const event = subscriptionEvent('evt_w2', 'trial_will_end', 200, 'sub_w', 'trialing');
-    const first = await activities.applySubscriptionEvent(event);
-    const again = await activities.applySubscriptionEvent(event);
-    assert.deepEqual(first, {
-      eventId: 'evt_w2',
-      handler: 'applySubscriptionEvent',
-      outcome: 'applied',
-      alreadyRecorded: false,
-    });
-    assert.equal(again.alreadyRecorded, true);
+    await assertAppliedOnce(
+      pg.db,
+      (e) => pg.activities.applySubscriptionEvent(e),
+      event,
+      'applySubscriptionEvent',
+    );
     const mails = await trialMails('sub_w');
     assert.deepEqual(
       mails.map((mail) => [mail.eventId, mail.kind, mail.customerId]),
       [['evt_w2', 'trial_ending', 'cus_1']],
     );
-    const ledger = await database.db.select().from(stripeEvents).where(eq(stripeEvents.id, 'evt_w2'));
-    assert.equal(ledger.length, 1);
   });
 
   it('queues the trial-ending message after a newer trialing update, not after a cancellation', async () => {
-    await activities.applySubscriptionEvent(subscriptionEvent('evt_x2', 'updated', 300, 'sub_x', 'trialing'));
-    const still = await activities.applySubscriptionEvent(
-      subscriptionEvent('evt_x1', 'trial_will_end', 200, 'sub_x', 'trialing'),
-    );
+    await apply('evt_x2', 'updated', 300, 'sub_x', 'trialing');
+    const still = await apply('evt_x1', 'trial_will_end', 200, 'sub_x', 'trialing');
     assert.equal(still.outcome, 'applied', 'the row is older, but the message went out');
     assert.equal((await trialMails('sub_x')).length, 1);
 
-    await activities.applySubscriptionEvent(subscriptionEvent('evt_y2', 'deleted', 300, 'sub_y', 'canceled'));
-    const ended = await activities.applySubscriptionEvent(
-      subscriptionEvent('evt_y1', 'trial_will_end', 200, 'sub_y', 'trialing'),
-    );
+    await apply('evt_y2', 'deleted', 300, 'sub_y', 'canceled');
+    const ended = await apply('evt_y1', 'trial_will_end', 200, 'sub_y', 'trialing');
     assert.equal(ended.outcome, 'stale');
     assert.deepEqual(await trialMails('sub_y'), []);
   });
@@ -216,12 +163,7 @@ describe('applySubscriptionEvent against Postgres', () => {
   it('fails with a named non-retryable error on a subscription without a customer', async () => {
     const event = subscriptionEvent('evt_m1', 'created', 100, 'sub_m', 'active');
     delete event.data.object.customer;
-    await assert.rejects(activities.applySubscriptionEvent(event), {
-      type: 'InvalidStripePayload',
-      nonRetryable: true,
-    });
-    const ledger = await database.db.select().from(stripeEvents).where(eq(stripeEvents.id, 'evt_m1'));
-    assert.equal(ledger.length, 0, 'a failed event leaves no ledger row behind');
+    await assertRejectedAsInvalid(pg.db, pg.activities.applySubscriptionEvent(event), 'evt_m1');
     assert.equal(await subscription('sub_m'), undefined);
   });
 });

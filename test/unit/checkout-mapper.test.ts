@@ -1,37 +1,14 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { checkoutRank, checkoutSessionRow } from '../../activities/checkout';
-import type { StripeEvent, StripeObject } from '../../common/stripe-event';
+import { currentApiEvent, fixtureEvent } from '../../dev/fixtures';
+import { INVALID_PAYLOAD } from '../helpers/events';
 
-const FIXTURES = path.join(__dirname, '..', 'fixtures');
 const NOW = new Date('2025-06-01T12:00:00Z');
-
-function completedFixture(): StripeEvent {
-  const file = path.join(FIXTURES, 'stripe-events', 'checkout_session_completed.json');
-  return JSON.parse(readFileSync(file, 'utf8')) as StripeEvent;
-}
-
-/** The current-API session (open, unpaid), wrapped into an event. */
-function currentEvent(type: string, fields: Record<string, unknown> = {}): StripeEvent {
-  const fixtures = JSON.parse(readFileSync(path.join(FIXTURES, 'stripe-openapi-fixtures3.json'), 'utf8')) as {
-    resources: Record<string, StripeObject>;
-  };
-  return {
-    id: 'evt_current',
-    object: 'event',
-    type,
-    created: 1_750_000_000,
-    livemode: false,
-    api_version: '2025-03-31.basil',
-    data: { object: { ...structuredClone(fixtures.resources['checkout.session']!), ...fields } },
-  };
-}
 
 describe('checkout session mapper', () => {
   it('maps a paid completion and fulfils it now', () => {
-    const row = checkoutSessionRow(completedFixture(), NOW, null);
+    const row = checkoutSessionRow(fixtureEvent('checkout_session_completed.json'), NOW, null);
     assert.equal(row.id, 'cs_live_9RBjcHiy2i5p99Tf1MYM90c3SHK1grU0E6Ae6pKWR2KPA4ZiuKiB2X1Y3X');
     assert.equal(row.customerId, 'cus_IhGfebO16cMIGN');
     assert.equal(row.paymentIntentId, 'pi_1IqxJOJDPojXS6LN9uOebAea');
@@ -45,7 +22,11 @@ describe('checkout session mapper', () => {
   });
 
   it('maps the current shape: a guest session without customer, not fulfilled while unpaid', () => {
-    const row = checkoutSessionRow(currentEvent('checkout.session.expired'), NOW, null);
+    const row = checkoutSessionRow(
+      currentApiEvent('checkout.session', 'checkout.session.expired'),
+      NOW,
+      null,
+    );
     assert.equal(row.customerId, null);
     assert.equal(row.amountTotal, null);
     assert.equal(row.paymentStatus, 'unpaid');
@@ -53,10 +34,12 @@ describe('checkout session mapper', () => {
   });
 
   it('fulfils a session that needs no payment, reads an expanded customer', () => {
-    const event = currentEvent('checkout.session.completed', {
-      status: 'complete',
-      payment_status: 'no_payment_required',
-      customer: { id: 'cus_expanded', object: 'customer' },
+    const event = currentApiEvent('checkout.session', 'checkout.session.completed', {
+      object: {
+        status: 'complete',
+        payment_status: 'no_payment_required',
+        customer: { id: 'cus_expanded', object: 'customer' },
+      },
     });
     const row = checkoutSessionRow(event, NOW, null);
     assert.equal(row.customerId, 'cus_expanded');
@@ -65,8 +48,13 @@ describe('checkout session mapper', () => {
 
   it('keeps the first fulfilment time, whatever the payload says', () => {
     const first = new Date('2025-01-01T00:00:00Z');
-    assert.deepEqual(checkoutSessionRow(completedFixture(), NOW, first).fulfilledAt, first);
-    const unpaid = currentEvent('checkout.session.completed', { status: 'complete' });
+    assert.deepEqual(
+      checkoutSessionRow(fixtureEvent('checkout_session_completed.json'), NOW, first).fulfilledAt,
+      first,
+    );
+    const unpaid = currentApiEvent('checkout.session', 'checkout.session.completed', {
+      object: { status: 'complete' },
+    });
     assert.deepEqual(checkoutSessionRow(unpaid, NOW, first).fulfilledAt, first);
   });
 
@@ -81,14 +69,11 @@ describe('checkout session mapper', () => {
   });
 
   it('rejects a session without payment_status, or a payload of another kind', () => {
-    const incomplete = completedFixture();
+    const incomplete = fixtureEvent('checkout_session_completed.json');
     delete incomplete.data.object.payment_status;
-    assert.throws(() => checkoutSessionRow(incomplete, NOW, null), { type: 'InvalidStripePayload' });
-    const other = completedFixture();
+    assert.throws(() => checkoutSessionRow(incomplete, NOW, null), INVALID_PAYLOAD);
+    const other = fixtureEvent('checkout_session_completed.json');
     other.data.object = { id: 'pi_1', object: 'payment_intent' };
-    assert.throws(() => checkoutSessionRow(other, NOW, null), {
-      type: 'InvalidStripePayload',
-      nonRetryable: true,
-    });
+    assert.throws(() => checkoutSessionRow(other, NOW, null), INVALID_PAYLOAD);
   });
 });

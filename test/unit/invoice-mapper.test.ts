@@ -1,41 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { invoiceRow } from '../../activities/invoices';
 import { statusRank } from '../../activities/ordering';
-import type { StripeEvent, StripeObject } from '../../common/stripe-event';
-
-const FIXTURES = path.join(__dirname, '..', 'fixtures');
-
-function readJson<T>(file: string): T {
-  return JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8')) as T;
-}
-
-/** A vendored 2020-era event with its own id: fixture ids repeat across files. */
-function legacyEvent(file: string, id: string, object: Record<string, unknown> = {}): StripeEvent {
-  const event = readJson<StripeEvent>(`stripe-events/${file}`);
-  return { ...event, id, data: { object: { ...event.data.object, ...object } } };
-}
-
-/** The current-API invoice from stripe-mock's fixtures, wrapped in an event. */
-function currentEvent(type: string, id: string, object: Record<string, unknown> = {}): StripeEvent {
-  const invoice = readJson<{ resources: Record<string, StripeObject> }>('stripe-openapi-fixtures3.json')
-    .resources.invoice as StripeObject;
-  return {
-    id,
-    object: 'event',
-    type,
-    created: 1_750_000_000,
-    livemode: false,
-    api_version: '2025-03-31.basil',
-    data: { object: { ...invoice, ...object } },
-  };
-}
+import { currentApiEvent, fixtureEvent } from '../../dev/fixtures';
+import { INVALID_PAYLOAD } from '../helpers/events';
 
 describe('invoiceRow', () => {
   it('maps a 2020-era invoice.paid, subscription read from invoice.subscription', () => {
-    const row = invoiceRow(legacyEvent('invoice_paid.json', 'evt_i1'));
+    const row = invoiceRow(fixtureEvent('invoice_paid.json', { id: 'evt_i1' }));
     assert.equal(row.id, 'in_1KJqKBJDPojXS6LNJbvLUgEy');
     assert.equal(row.customerId, 'cus_JsuO3bmrj0QlAw');
     assert.equal(row.subscriptionId, 'sub_JsuPyCPhXWfZar');
@@ -49,7 +21,9 @@ describe('invoiceRow', () => {
   });
 
   it('reads the subscription from invoice.parent since API 2025-03-31.basil', () => {
-    const row = invoiceRow(currentEvent('invoice.finalized', 'evt_i2', { status: 'open' }));
+    const row = invoiceRow(
+      currentApiEvent('invoice', 'invoice.finalized', { id: 'evt_i2', object: { status: 'open' } }),
+    );
     assert.equal(row.id, 'in_1Pgc6tB7WZ01zgkWu9fdqL6I');
     assert.equal(row.subscriptionId, 'subscription');
     assert.equal(row.amountDue, 1000);
@@ -60,17 +34,21 @@ describe('invoiceRow', () => {
 
   it('leaves the subscription empty for an invoice outside any subscription', () => {
     assert.equal(
-      invoiceRow(currentEvent('invoice.created', 'evt_i3', { parent: null })).subscriptionId,
+      invoiceRow(currentApiEvent('invoice', 'invoice.created', { id: 'evt_i3', object: { parent: null } }))
+        .subscriptionId,
       null,
     );
-    assert.equal(invoiceRow(legacyEvent('invoice_deleted.json', 'evt_i4')).subscriptionId, null);
+    assert.equal(invoiceRow(fixtureEvent('invoice_deleted.json', { id: 'evt_i4' })).subscriptionId, null);
   });
 
   it('accepts expanded references', () => {
     const row = invoiceRow(
-      legacyEvent('invoice_paid.json', 'evt_i5', {
-        customer: { id: 'cus_expanded', object: 'customer' },
-        subscription: { id: 'sub_expanded', object: 'subscription' },
+      fixtureEvent('invoice_paid.json', {
+        id: 'evt_i5',
+        object: {
+          customer: { id: 'cus_expanded', object: 'customer' },
+          subscription: { id: 'sub_expanded', object: 'subscription' },
+        },
       }),
     );
     assert.equal(row.customerId, 'cus_expanded');
@@ -78,36 +56,40 @@ describe('invoiceRow', () => {
   });
 
   it('records invoice.deleted as deleted, a final state, whatever the payload says', () => {
-    const row = invoiceRow(legacyEvent('invoice_deleted.json', 'evt_i6', { status: 'draft' }));
+    const row = invoiceRow(
+      fixtureEvent('invoice_deleted.json', { id: 'evt_i6', object: { status: 'draft' } }),
+    );
     assert.equal(row.status, 'deleted');
     assert.equal(row.sourceEventRank, statusRank('invoice', 'deleted'));
   });
 
   it('ranks paid above open, so a same-second tie resolves to paid', () => {
-    const paid = invoiceRow(legacyEvent('invoice_paid.json', 'evt_i7'));
-    const open = invoiceRow(legacyEvent('invoice_paid.json', 'evt_i8', { status: 'open' }));
+    const paid = invoiceRow(fixtureEvent('invoice_paid.json', { id: 'evt_i7' }));
+    const open = invoiceRow(fixtureEvent('invoice_paid.json', { id: 'evt_i8', object: { status: 'open' } }));
     assert.ok(paid.sourceEventRank > open.sourceEventRank);
   });
 
   it('rejects an invoice without a customer as a non-retryable invalid payload', () => {
-    assert.throws(() => invoiceRow(legacyEvent('invoice_paid.json', 'evt_i9', { customer: null })), {
-      type: 'InvalidStripePayload',
-      nonRetryable: true,
-    });
+    assert.throws(
+      () => invoiceRow(fixtureEvent('invoice_paid.json', { id: 'evt_i9', object: { customer: null } })),
+      INVALID_PAYLOAD,
+    );
   });
 
   it('rejects an invoice without a status or a currency', () => {
-    const invalid = { type: 'InvalidStripePayload', nonRetryable: true };
-    assert.throws(() => invoiceRow(legacyEvent('invoice_paid.json', 'evt_i10', { status: null })), invalid);
     assert.throws(
-      () => invoiceRow(legacyEvent('invoice_paid.json', 'evt_i11', { currency: undefined })),
-      invalid,
+      () => invoiceRow(fixtureEvent('invoice_paid.json', { id: 'evt_i10', object: { status: null } })),
+      INVALID_PAYLOAD,
+    );
+    assert.throws(
+      () => invoiceRow(fixtureEvent('invoice_paid.json', { id: 'evt_i11', object: { currency: undefined } })),
+      INVALID_PAYLOAD,
     );
   });
 
   it('rejects an event that does not carry an invoice', () => {
-    const event = legacyEvent('invoice_paid.json', 'evt_i12');
+    const event = fixtureEvent('invoice_paid.json', { id: 'evt_i12' });
     event.data.object = { id: 'ch_1', object: 'charge' };
-    assert.throws(() => invoiceRow(event), { type: 'InvalidStripePayload' });
+    assert.throws(() => invoiceRow(event), INVALID_PAYLOAD);
   });
 });

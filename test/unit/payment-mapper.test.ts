@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { disputeRow } from '../../activities/disputes';
 import { statusRank } from '../../activities/ordering';
@@ -11,46 +9,12 @@ import {
   paymentIntentRow,
   refundRow,
 } from '../../activities/payments';
-import type { StripeEvent, StripeObject } from '../../common/stripe-event';
-
-const FIXTURES = path.join(__dirname, '..', 'fixtures');
-
-function readJson<T>(file: string): T {
-  return JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8')) as T;
-}
-
-/** A vendored 2020-era event with its own id: fixture ids repeat across files. */
-function legacyEvent(file: string, id: string, object: Record<string, unknown> = {}): StripeEvent {
-  const event = readJson<StripeEvent>(`stripe-events/${file}`);
-  return { ...event, id, data: { object: { ...event.data.object, ...object } } };
-}
-
-/** A current-API resource from stripe-mock's fixtures, wrapped in an event. */
-function currentEvent(
-  resource: string,
-  type: string,
-  id: string,
-  object: Record<string, unknown> = {},
-): StripeEvent {
-  const resources = readJson<{ resources: Record<string, StripeObject> }>(
-    'stripe-openapi-fixtures3.json',
-  ).resources;
-  return {
-    id,
-    object: 'event',
-    type,
-    created: 1_750_000_000,
-    livemode: false,
-    api_version: '2025-03-31.basil',
-    data: { object: { ...(resources[resource] as StripeObject), ...object } },
-  };
-}
-
-const invalid = { type: 'InvalidStripePayload', nonRetryable: true };
+import { currentApiEvent, fixtureEvent } from '../../dev/fixtures';
+import { INVALID_PAYLOAD } from '../helpers/events';
 
 describe('paymentIntentRow', () => {
   it('maps a 2020-era payment intent without a customer or invoice', () => {
-    const row = paymentIntentRow(legacyEvent('payment_intent_created.json', 'evt_p1'));
+    const row = paymentIntentRow(fixtureEvent('payment_intent_created.json', { id: 'evt_p1' }));
     assert.equal(row.id, 'pi_1IqxJOJDPojXS6LN9uOebAea');
     assert.equal(row.customerId, null);
     assert.equal(row.invoiceId, null);
@@ -62,10 +26,13 @@ describe('paymentIntentRow', () => {
 
   it('reads the invoice when present and the last payment error code', () => {
     const row = paymentIntentRow(
-      currentEvent('payment_intent', 'payment_intent.payment_failed', 'evt_p2', {
-        customer: 'cus_1',
-        invoice: 'in_1',
-        last_payment_error: { type: 'card_error', code: 'card_declined' },
+      currentApiEvent('payment_intent', 'payment_intent.payment_failed', {
+        id: 'evt_p2',
+        object: {
+          customer: 'cus_1',
+          invoice: 'in_1',
+          last_payment_error: { type: 'card_error', code: 'card_declined' },
+        },
       }),
     );
     assert.equal(row.customerId, 'cus_1');
@@ -76,10 +43,10 @@ describe('paymentIntentRow', () => {
 
   it('ranks succeeded above processing', () => {
     const processing = paymentIntentRow(
-      legacyEvent('payment_intent_processing.json', 'evt_p3', { status: 'processing' }),
+      fixtureEvent('payment_intent_processing.json', { id: 'evt_p3', object: { status: 'processing' } }),
     );
     const succeeded = paymentIntentRow(
-      legacyEvent('payment_intent_succeeded.json', 'evt_p4', { status: 'succeeded' }),
+      fixtureEvent('payment_intent_succeeded.json', { id: 'evt_p4', object: { status: 'succeeded' } }),
     );
     assert.ok(succeeded.sourceEventRank > processing.sourceEventRank);
   });
@@ -87,7 +54,7 @@ describe('paymentIntentRow', () => {
 
 describe('chargeRow', () => {
   it('maps a 2020-era charge.succeeded', () => {
-    const row = chargeRow(legacyEvent('charge_succeeded.json', 'evt_ch1'));
+    const row = chargeRow(fixtureEvent('charge_succeeded.json', { id: 'evt_ch1' }));
     assert.equal(row.id, 'ch_3KtQThJDPojXS6LN0YmgbxGj');
     assert.equal(row.customerId, 'cus_J7Mkgr8mvbl1eK');
     assert.equal(row.paymentIntentId, 'pi_3KtQThJDPojXS6LN0H9EfsjV');
@@ -98,7 +65,7 @@ describe('chargeRow', () => {
   });
 
   it('keeps the failure code of a failed charge', () => {
-    const row = chargeRow(legacyEvent('charge_failed.json', 'evt_ch2'));
+    const row = chargeRow(fixtureEvent('charge_failed.json', { id: 'evt_ch2' }));
     assert.equal(row.status, 'failed');
     assert.equal(row.failureCode, 'card_declined');
   });
@@ -121,12 +88,15 @@ describe('chargeRow', () => {
   });
 
   it('ranks the 2020 charge.refunded above a same-second charge.succeeded of the same charge', () => {
-    const refunded = chargeRow(legacyEvent('charge_refunded.json', 'evt_ch3'));
+    const refunded = chargeRow(fixtureEvent('charge_refunded.json', { id: 'evt_ch3' }));
     const succeeded = chargeRow(
-      legacyEvent('charge_refunded.json', 'evt_ch4', {
-        amount_refunded: 0,
-        refunded: false,
-        refunds: undefined,
+      fixtureEvent('charge_refunded.json', {
+        id: 'evt_ch4',
+        object: {
+          amount_refunded: 0,
+          refunded: false,
+          refunds: undefined,
+        },
       }),
     );
     assert.equal(refunded.refunded, true);
@@ -135,22 +105,24 @@ describe('chargeRow', () => {
   });
 
   it('treats a charge refunded up to its amount as fully refunded even without the flag', () => {
-    const row = chargeRow(currentEvent('charge', 'charge.refunded', 'evt_ch5', { amount_refunded: 100 }));
+    const row = chargeRow(
+      currentApiEvent('charge', 'charge.refunded', { id: 'evt_ch5', object: { amount_refunded: 100 } }),
+    );
     assert.equal(row.refunded, true);
     assert.equal(row.sourceEventRank, chargeRank('succeeded', false, 100, true));
   });
 
   it('rejects a charge without a status', () => {
     assert.throws(
-      () => chargeRow(legacyEvent('charge_succeeded.json', 'evt_ch6', { status: null })),
-      invalid,
+      () => chargeRow(fixtureEvent('charge_succeeded.json', { id: 'evt_ch6', object: { status: null } })),
+      INVALID_PAYLOAD,
     );
   });
 });
 
 describe('embeddedRefundRows', () => {
   it('maps the refunds listed in a 2020-era charge.refunded, sourced from that event', () => {
-    const rows = embeddedRefundRows(legacyEvent('charge_refunded.json', 'evt_r1'));
+    const rows = embeddedRefundRows(fixtureEvent('charge_refunded.json', { id: 'evt_r1' }));
     assert.equal(rows.length, 1);
     const [refund] = rows;
     assert.equal(refund?.id, 're_3Kl36gJDPojXS6LN0eP4yPDz');
@@ -164,10 +136,13 @@ describe('embeddedRefundRows', () => {
 
   it('falls back to the charge for references an embedded refund leaves out', () => {
     const [refund] = embeddedRefundRows(
-      legacyEvent('charge_refunded.json', 'evt_r2', {
-        refunds: {
-          object: 'list',
-          data: [{ id: 're_x', object: 'refund', status: 'pending', amount: 5, currency: 'usd' }],
+      fixtureEvent('charge_refunded.json', {
+        id: 'evt_r2',
+        object: {
+          refunds: {
+            object: 'list',
+            data: [{ id: 're_x', object: 'refund', status: 'pending', amount: 5, currency: 'usd' }],
+          },
         },
       }),
     );
@@ -176,9 +151,11 @@ describe('embeddedRefundRows', () => {
   });
 
   it('finds none in current payloads, which omit or empty the list', () => {
-    assert.deepEqual(embeddedRefundRows(currentEvent('charge', 'charge.refunded', 'evt_r3')), []);
+    assert.deepEqual(embeddedRefundRows(currentApiEvent('charge', 'charge.refunded', { id: 'evt_r3' })), []);
     assert.deepEqual(
-      embeddedRefundRows(currentEvent('charge', 'charge.refunded', 'evt_r4', { refunds: undefined })),
+      embeddedRefundRows(
+        currentApiEvent('charge', 'charge.refunded', { id: 'evt_r4', object: { refunds: undefined } }),
+      ),
       [],
     );
   });
@@ -186,7 +163,7 @@ describe('embeddedRefundRows', () => {
 
 describe('refundRow', () => {
   it('maps a 2020-era refund event', () => {
-    const row = refundRow(legacyEvent('refund_created.json', 'evt_r5'));
+    const row = refundRow(fixtureEvent('refund_created.json', { id: 'evt_r5' }));
     assert.equal(row.id, 're_1Nispe2eZvKYlo2Cd31jOCgZ');
     assert.equal(row.chargeId, 'ch_1NirD82eZvKYlo2CIvbtLWuY');
     assert.equal(row.paymentIntentId, 'pi_1GszsK2eZvKYlo2CfhZyoZLp');
@@ -196,7 +173,10 @@ describe('refundRow', () => {
 
   it('maps a current refund and accepts an expanded charge', () => {
     const row = refundRow(
-      currentEvent('refund', 'refund.updated', 'evt_r6', { charge: { id: 'ch_expanded', object: 'charge' } }),
+      currentApiEvent('refund', 'refund.updated', {
+        id: 'evt_r6',
+        object: { charge: { id: 'ch_expanded', object: 'charge' } },
+      }),
     );
     assert.equal(row.id, 're_1Pgc72B7WZ01zgkWqPvrRrPE');
     assert.equal(row.chargeId, 'ch_expanded');
@@ -207,7 +187,7 @@ describe('refundRow', () => {
 
 describe('disputeRow', () => {
   it('maps a 2020-era dispute event', () => {
-    const row = disputeRow(legacyEvent('charge_dispute_created.json', 'evt_d1'));
+    const row = disputeRow(fixtureEvent('charge_dispute_created.json', { id: 'evt_d1' }));
     assert.equal(row.id, 'dp_1MLuxQJDPojXS6LNrukJCBBG');
     assert.equal(row.chargeId, 'ch_1IqtGAJDPojXS6LNstgEfUji');
     assert.equal(row.paymentIntentId, 'pi_1IqtG9JDPojXS6LNOGnYrIqq');
@@ -217,12 +197,14 @@ describe('disputeRow', () => {
   });
 
   it('ranks a closed dispute above one still needing a response', () => {
-    const open = disputeRow(currentEvent('dispute', 'charge.dispute.created', 'evt_d2'));
-    const lost = disputeRow(currentEvent('dispute', 'charge.dispute.closed', 'evt_d3', { status: 'lost' }));
+    const open = disputeRow(currentApiEvent('dispute', 'charge.dispute.created', { id: 'evt_d2' }));
+    const lost = disputeRow(
+      currentApiEvent('dispute', 'charge.dispute.closed', { id: 'evt_d3', object: { status: 'lost' } }),
+    );
     assert.ok(lost.sourceEventRank > open.sourceEventRank);
   });
 
   it('rejects an event that does not carry a dispute', () => {
-    assert.throws(() => disputeRow(legacyEvent('charge_succeeded.json', 'evt_d4')), invalid);
+    assert.throws(() => disputeRow(fixtureEvent('charge_succeeded.json', { id: 'evt_d4' })), INVALID_PAYLOAD);
   });
 });

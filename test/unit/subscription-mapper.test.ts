@@ -1,31 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { entitlementRows, subscriptionItemRows, subscriptionRow } from '../../activities/subscriptions';
-import type { StripeEvent, StripeObject } from '../../common/stripe-event';
+import type { StripeEvent } from '../../common/stripe-event';
+import { currentApiEvent, fixtureEvent } from '../../dev/fixtures';
+import { INVALID_PAYLOAD } from '../helpers/events';
 
-const FIXTURES = path.join(__dirname, '..', 'fixtures');
-
-function fixtureEvent(name: string): StripeEvent {
-  return JSON.parse(readFileSync(path.join(FIXTURES, 'stripe-events', name), 'utf8')) as StripeEvent;
-}
-
-/** The current-API subscription (periods on the items), wrapped into an event. */
-function currentEvent(): StripeEvent {
-  const fixtures = JSON.parse(readFileSync(path.join(FIXTURES, 'stripe-openapi-fixtures3.json'), 'utf8')) as {
-    resources: Record<string, StripeObject>;
-  };
-  return {
-    id: 'evt_current',
-    object: 'event',
-    type: 'customer.subscription.updated',
-    created: 1_750_000_000,
-    livemode: false,
-    api_version: '2025-03-31.basil',
-    data: { object: structuredClone(fixtures.resources.subscription!) },
-  };
-}
+/** The current-API subscription (periods on the items), as an update. */
+const currentEvent = () => currentApiEvent('subscription', 'customer.subscription.updated');
 
 /** The payload's item objects, to edit in place. */
 const itemsOf = (event: StripeEvent) => (event.data.object.items as { data: Record<string, unknown>[] }).data;
@@ -120,9 +101,9 @@ describe('subscription mapper', () => {
   it('rejects a subscription without a customer, or a payload of another kind', () => {
     const noCustomer = fixtureEvent('subscription_created.json');
     delete noCustomer.data.object.customer;
-    assert.throws(() => subscriptionRow(noCustomer), { type: 'InvalidStripePayload', nonRetryable: true });
+    assert.throws(() => subscriptionRow(noCustomer), INVALID_PAYLOAD);
     const charge = fixtureEvent('subscription_created.json');
     charge.data.object = { id: 'ch_1', object: 'charge' };
-    assert.throws(() => subscriptionRow(charge), { type: 'InvalidStripePayload', nonRetryable: true });
+    assert.throws(() => subscriptionRow(charge), INVALID_PAYLOAD);
   });
 });

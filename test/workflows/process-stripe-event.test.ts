@@ -3,35 +3,24 @@ import { after, before, describe, it } from 'node:test';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { sql } from 'drizzle-orm';
 import type { StripeEvent } from '../../common/stripe-event';
-import { stripeEvents } from '../../db/schema';
+import { fixtureEvent } from '../../dev/fixtures';
 import type { ProcessResult } from '../../workflows';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
+import { assertLedgerOutcome, ledgerRows } from '../helpers/events';
+import { waitFor } from '../helpers/stack';
 import { connectTestTemporal } from '../helpers/temporal';
 import type { TestTemporal } from '../helpers/temporal';
 
 let sequence = 0;
-function customerEvent(type = 'customer.created', object: Record<string, unknown> = {}): StripeEvent {
+/** A customer event about a customer of its own, with a fresh event id (the workflow id). */
+function customerEvent(type = 'customer.created'): StripeEvent {
   sequence += 1;
-  return {
-    id: `evt_wf_${Date.now()}_${sequence}`,
-    object: 'event',
-    type,
+  const event = fixtureEvent('customer.created', {
     created: 1_700_000_000 + sequence,
-    livemode: false,
-    api_version: '2020-03-02',
-    data: { object: { id: `cus_wf_${sequence}`, object: 'customer', email: 'jenny@example.com', ...object } },
-  };
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+    object: { id: `cus_wf_${sequence}`, email: 'jenny@example.com' },
+  });
+  return { ...event, type };
 }
 
 describe('processStripeEvent on a real dev server', () => {
@@ -72,22 +61,14 @@ describe('processStripeEvent on a real dev server', () => {
       handler: 'applyCustomerEvent',
       alreadyRecorded: false,
     });
-    const ledger = await database.db
-      .select()
-      .from(stripeEvents)
-      .where(sql`${stripeEvents.id} = ${event.id}`);
-    assert.equal(ledger.length, 1);
+    await assertLedgerOutcome(database.db, event.id, 'applied');
   });
 
   it('completes an event type without a handler as ignored, touching nothing', async () => {
     const event = customerEvent('customer.discount.created');
     const result = await execute(event);
     assert.equal(result.outcome, 'ignored');
-    const ledger = await database.db
-      .select()
-      .from(stripeEvents)
-      .where(sql`${stripeEvents.id} = ${event.id}`);
-    assert.equal(ledger.length, 0);
+    assert.deepEqual(await ledgerRows(database.db, event.id), []);
   });
 
   it('fails at once with a named non-retryable error when the payload breaks an invariant', async () => {
@@ -132,10 +113,6 @@ describe('processStripeEvent on a real dev server', () => {
     }
     const result = (await handle.result()) as ProcessResult;
     assert.equal(result.outcome, 'applied');
-    const ledger = await database.db
-      .select()
-      .from(stripeEvents)
-      .where(sql`${stripeEvents.id} = ${event.id}`);
-    assert.equal(ledger.length, 1, 'failed attempts left nothing half-written');
+    await assertLedgerOutcome(database.db, event.id, 'applied', 'failed attempts left nothing half-written');
   });
 });

@@ -10,11 +10,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
-import { startDevServer } from '../dev/dev-server';
 import { fixtureEvent } from '../dev/fixtures';
-import { createTestDatabase } from '../test/helpers/db';
-import { startTestIngress } from '../test/helpers/ingress';
-import { connectTestTemporal } from '../test/helpers/temporal';
+import { startStandaloneStack } from '../test/helpers/stack';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
@@ -29,13 +26,8 @@ function summary(name: string, samples: number[]): string {
 async function main(): Promise<void> {
   const count = Number(process.env.BENCH_EVENTS ?? 200);
   const type = process.env.BENCH_TYPE ?? 'customer.subscription.updated';
-  const server = await startDevServer();
-  process.env.TEST_TEMPORAL_ADDRESS = server.address;
-  const database = await createTestDatabase();
-  const temporal = await connectTestTemporal('bench');
-  const { worker, running } = await temporal.startWorker(database.db);
-  const ingress = await startTestIngress(temporal.client, temporal.config.taskQueue);
-  const observer = postgres(database.url, { max: 1 });
+  const stack = await startStandaloneStack('bench');
+  const observer = postgres(stack.database.url, { max: 1 });
 
   const ack: number[] = [];
   const endToEnd: number[] = [];
@@ -43,7 +35,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < count + 10; i++) {
       const event = fixtureEvent(type, { object: { id: `bench_${i}` } });
       const started = performance.now();
-      const response = await ingress.post(event);
+      const response = await stack.ingress.post(event);
       const acked = performance.now();
       if (response.status !== 200) throw new Error(`POST answered ${response.status}`);
       while ((await observer`select 1 from stripe_events where id = ${event.id}`).length === 0) {
@@ -59,12 +51,7 @@ async function main(): Promise<void> {
     console.log(summary('POST → committed row', endToEnd));
   } finally {
     await observer.end();
-    await ingress.close();
-    worker.shutdown();
-    await running;
-    await temporal.close();
-    await database.drop();
-    await server.stop();
+    await stack.stop();
   }
 }
 

@@ -1,4 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { startDevServer } from '../../dev/dev-server';
 import type { ProcessResult } from '../../workflows';
 import { createTestDatabase } from './db';
 import type { TestDatabase } from './db';
@@ -50,4 +51,27 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * For scripts outside `npm test` (benchmarks, history recording): the same stack on a dev server
+ * of its own, which stop() also stops.
+ */
+export async function startStandaloneStack(name: string): Promise<TestStack & { address: string }> {
+  const server = await startDevServer();
+  process.env.TEST_TEMPORAL_ADDRESS = server.address;
+  try {
+    const stack = await startTestStack(name);
+    return {
+      ...stack,
+      address: server.address,
+      async stop() {
+        await stack.stop();
+        await server.stop();
+      },
+    };
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
 }

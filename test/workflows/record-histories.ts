@@ -7,12 +7,10 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { startDevServer } from '../../dev/dev-server';
 import { fixtureEvent } from '../../dev/fixtures';
 import { findTemporalCli } from '../../dev/temporal-cli';
+import { startStandaloneStack } from '../helpers/stack';
 import type { StripeEvent } from '../../common/stripe-event';
-import { createTestDatabase } from '../helpers/db';
-import { connectTestTemporal } from '../helpers/temporal';
 
 const SAMPLES: Record<string, () => StripeEvent> = {
   'customer-created-applied': () => fixtureEvent('customer.created'),
@@ -29,24 +27,20 @@ const SAMPLES: Record<string, () => StripeEvent> = {
 async function main(): Promise<void> {
   const cli = findTemporalCli();
   if (!cli) throw new Error('the Temporal CLI is needed: npm run temporal:cli');
-  const server = await startDevServer();
-  process.env.TEST_TEMPORAL_ADDRESS = server.address;
-  const database = await createTestDatabase();
-  const temporal = await connectTestTemporal('record-histories');
-  const { worker, running } = await temporal.startWorker(database.db);
+  const stack = await startStandaloneStack('record-histories');
   try {
     for (const [name, build] of Object.entries(SAMPLES)) {
       const event = build();
-      const handle = await temporal.client.workflow.start('processStripeEvent', {
+      const handle = await stack.temporal.client.workflow.start('processStripeEvent', {
         workflowId: event.id,
-        taskQueue: temporal.config.taskQueue,
+        taskQueue: stack.temporal.config.taskQueue,
         args: [event],
       });
       await handle.result().catch(() => undefined);
       // The CLI writes the proto3 JSON that historyFromJSON reads (and the Web UI downloads).
       const json = execFileSync(
         cli.path,
-        ['workflow', 'show', '--address', server.address, '--workflow-id', event.id, '--output', 'json'],
+        ['workflow', 'show', '--address', stack.address, '--workflow-id', event.id, '--output', 'json'],
         { encoding: 'utf8' },
       );
       const file = path.join(__dirname, '..', 'histories', `${name}.json`);
@@ -54,11 +48,7 @@ async function main(): Promise<void> {
       console.log(`recorded ${file}`);
     }
   } finally {
-    worker.shutdown();
-    await running;
-    await temporal.close();
-    await database.drop();
-    await server.stop();
+    await stack.stop();
   }
 }
 

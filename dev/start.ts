@@ -20,7 +20,7 @@ import { openPglite, openPostgres } from '../db/client';
 import { createApp } from '../ingress/app';
 import { createTemporalEventStarter } from '../ingress/event-starter';
 import { createStripeWorker } from '../worker/create-worker';
-import { configureNamespace, startDevServer } from './dev-server';
+import { configureNamespace, isPortFree, startDevServer } from './dev-server';
 import type { DevServer } from './dev-server';
 
 const DATA_DIR = path.resolve(process.env.DATA_DIR ?? '.data');
@@ -45,10 +45,23 @@ async function main(): Promise<void> {
 
   let devServer: DevServer | undefined;
   if (!process.env.TEMPORAL_ADDRESS) {
+    const devPort = Number(process.env.TEMPORAL_DEV_PORT ?? 7233);
+    const uiPort = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
+    for (const [name, taken] of [
+      ['TEMPORAL_DEV_PORT', devPort],
+      ['TEMPORAL_UI_PORT', uiPort],
+    ] as const) {
+      if (!(await isPortFree(taken))) {
+        throw new Error(
+          `port ${taken} is already in use. If a Temporal server runs there, use it with ` +
+            `TEMPORAL_ADDRESS=127.0.0.1:${taken}; otherwise choose another port with ${name}.`,
+        );
+      }
+    }
     logger.info('starting the Temporal dev server (first run may build the CLI)');
     devServer = await startDevServer({
-      port: 7233,
-      uiPort: 8233,
+      port: devPort,
+      uiPort,
       dbFilename: path.join(DATA_DIR, 'temporal.db'),
       logFile: path.join(DATA_DIR, 'temporal.log'),
       namespace: temporal.namespace,

@@ -105,6 +105,9 @@ async function waitUntilReady(
 
 function cliArgs(options: DevServerOptions, port: number, uiPort: number | false): string[] {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port)];
+  // The worker that schedules an activity may start it at once, in the workflow-task reply, instead
+  // of through another round trip via the task queue: POST → committed row drops from ~100 to ~50 ms.
+  args.push('--dynamic-config-value', 'system.enableActivityEagerExecution=true');
   args.push(...(uiPort === false ? ['--headless'] : ['--ui-port', String(uiPort)]));
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
   if (options.namespace && options.namespace !== 'default') args.push('--namespace', options.namespace);

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { INVALID_STRIPE_PAYLOAD } from '../common/failures';
 
 export { INVALID_STRIPE_PAYLOAD };
@@ -40,7 +41,15 @@ export function toActivityFailure(err: unknown, context: string): Error {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof RangeError) return invalidPayload(`${context}: value out of range (${err.message})`);
   const pg = postgresCause(err);
-  if (!pg) return err instanceof Error ? err : new Error(`${context}: ${String(err)}`);
+  if (!pg) {
+    // A query that failed without a SQLSTATE (connection refused, reset): drop drizzle's wrapper,
+    // whose message lists the parameters, and keep the driver's own error.
+    if (err instanceof DrizzleQueryError) {
+      const cause = err.cause;
+      return new Error(`${context}: query failed: ${cause ? `${cause.name}: ${cause.message}` : 'no cause'}`);
+    }
+    return err instanceof Error ? err : new Error(`${context}: ${String(err)}`);
+  }
   const code = String(pg.code);
   if (code.startsWith('22')) {
     return invalidPayload(`${context}: a payload value does not fit its column (SQLSTATE ${code})`);

@@ -34,7 +34,9 @@ export function excludedColumns(table: PgTable): Record<string, SQL> {
 
 /**
  * Inserts the row, or overwrites the stored one only when the incoming event is newer by the rule
- * in ordering.ts. The comparison runs inside Postgres under the row lock of ON CONFLICT, so two
+ * in ordering.ts, or is the very event that wrote it (equal triple): that happens only when an
+ * operator removed the event's ledger row to re-apply it after a handler fix, since the ledger
+ * lets no event through twice otherwise. The comparison runs inside Postgres under the row lock of ON CONFLICT, so two
  * workers racing on one object cannot interleave. Returns false when the stored row was newer.
  */
 export async function upsertIfNewer<TTable extends MirrorTable>(
@@ -51,7 +53,7 @@ export async function upsertIfNewer<TTable extends MirrorTable>(
       set,
       // COLLATE "C": the event-id tiebreak must not depend on the database's locale.
       setWhere: sql`(excluded.source_event_created, excluded.source_event_rank, excluded.source_event_id collate "C")
-        > (${table.sourceEventCreated}, ${table.sourceEventRank}, ${table.sourceEventId} collate "C")`,
+        >= (${table.sourceEventCreated}, ${table.sourceEventRank}, ${table.sourceEventId} collate "C")`,
     })
     .returning({ id: table.id });
   return written.length > 0;

@@ -62,7 +62,7 @@ export interface EventVersion {
   eventId: string;
 }
 
-/** The pure form of the SQL guard in guarded-upsert.ts. */
+/** The ordering of the SQL guard in guarded-upsert.ts (which also lets the same event rewrite its row). */
 export function isNewer(incoming: EventVersion, stored: EventVersion): boolean {
   if (incoming.created !== stored.created) return incoming.created > stored.created;
   if (incoming.rank !== stored.rank) return incoming.rank > stored.rank;

@@ -40,7 +40,7 @@ function required(env: Env, name: string, hint: string): string {
   return value;
 }
 
-function positiveInt(env: Env, name: string, fallback: number): number {
+export function positiveInt(env: Env, name: string, fallback: number): number {
   const raw = optional(env, name);
   if (raw === undefined) return fallback;
   const value = Number(raw);

@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { TemporalConfig } from './config';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from './search-attributes';
 
 /**
  * A client whose connection is made on first use, so the ingress can start (and answer /healthz,
@@ -11,15 +12,22 @@ export function createLazyClient(config: TemporalConfig): Client {
 }
 
 /**
- * Ready means a start could succeed: the server answers and the namespace exists. (A reachable
- * server with a missing namespace would make every webhook 503 while looking healthy.)
+ * Ready means a start could succeed: the server answers, the namespace exists and the contract's
+ * search attributes are registered. A reachable server missing either would make every webhook
+ * 503 while looking healthy.
  */
-export async function isTemporalReachable(client: Client, timeoutMs = 2000): Promise<boolean> {
+export async function isTemporalReady(client: Client, timeoutMs = 2000): Promise<boolean> {
+  const { connection, options } = client;
   try {
-    await client.connection.withDeadline(Date.now() + timeoutMs, () =>
-      client.connection.workflowService.describeNamespace({ namespace: client.options.namespace }),
-    );
-    return true;
+    return await connection.withDeadline(Date.now() + timeoutMs, async () => {
+      await connection.workflowService.describeNamespace({ namespace: options.namespace });
+      const { customAttributes } = await connection.operatorService.listSearchAttributes({
+        namespace: options.namespace,
+      });
+      return Object.keys(SEARCH_ATTRIBUTE_DEFINITIONS).every(
+        (name) => customAttributes?.[name] !== undefined,
+      );
+    });
   } catch {
     return false;
   }

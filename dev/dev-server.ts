@@ -51,6 +51,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
+// The worker that schedules an activity may start it at once, in the workflow-task reply, instead
+// of through another round trip via the task queue: POST → committed row drops from ~100 to ~50 ms.
+const EAGER_ACTIVITIES = ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
+
 export async function isPortFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
@@ -105,9 +109,7 @@ async function waitUntilReady(
 
 function cliArgs(options: DevServerOptions, port: number, uiPort: number | false): string[] {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port)];
-  // The worker that schedules an activity may start it at once, in the workflow-task reply, instead
-  // of through another round trip via the task queue: POST → committed row drops from ~100 to ~50 ms.
-  args.push('--dynamic-config-value', 'system.enableActivityEagerExecution=true');
+  args.push(...EAGER_ACTIVITIES);
   args.push(...(uiPort === false ? ['--headless'] : ['--ui-port', String(uiPort)]));
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
   if (options.namespace && options.namespace !== 'default') args.push('--namespace', options.namespace);
@@ -179,6 +181,7 @@ async function startWithSdkDownload(
       ...(uiPort === false ? {} : { uiPort }),
       ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
       namespace,
+      extraArgs: [...EAGER_ACTIVITIES],
     },
   });
   const address = `127.0.0.1:${port}`;

@@ -24,7 +24,7 @@ const USAGE = `usage: npm run send -- <event type or fixture file> [--url URL] [
   --secret SECRET  default: first of STRIPE_WEBHOOK_SECRET, else .data/webhook-secret (written by npm start)
   --count N        send N events, each with a fresh id (default 1)`;
 
-const WEB_UI = 'http://localhost:8233';
+const WEB_UI = `http://localhost:${process.env.TEMPORAL_UI_PORT?.trim() || 8233}`;
 const REQUEST_TIMEOUT_MS = 15_000;
 const MAX_BODY_SHOWN = 2_000;
 
@@ -32,7 +32,7 @@ function signingSecret(flag: string | undefined): string {
   if (flag) return flag;
   const fromEnv = process.env.STRIPE_WEBHOOK_SECRET?.trim();
   if (fromEnv) return parseWebhookSecrets(fromEnv)[0]!;
-  const file = path.join(path.resolve(process.env.DATA_DIR ?? '.data'), 'webhook-secret');
+  const file = path.join(path.resolve(process.env.DATA_DIR?.trim() || '.data'), 'webhook-secret');
   if (existsSync(file)) {
     const secret = readFileSync(file, 'utf8').trim();
     if (secret) return secret;

@@ -12,7 +12,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { loadIngressConfig, parseWebhookSecrets } from '../common/config';
+import { loadIngressConfig, parseWebhookSecrets, positiveInt } from '../common/config';
 import { logger } from '../common/logger';
 import { createLazyClient } from '../common/temporal';
 import { temporalLoggerFor } from '../common/temporal-logger';
@@ -23,7 +23,7 @@ import { createStripeWorker } from '../worker/create-worker';
 import { configureNamespace, isPortFree, startDevServer } from './dev-server';
 import type { DevServer } from './dev-server';
 
-const DATA_DIR = path.resolve(process.env.DATA_DIR ?? '.data');
+const DATA_DIR = path.resolve(process.env.DATA_DIR?.trim() || '.data');
 export const LOCAL_SECRET_FILE = path.join(DATA_DIR, 'webhook-secret');
 
 /** A stable local secret, so `npm run send` and restarts agree without configuration. */
@@ -45,8 +45,8 @@ async function main(): Promise<void> {
 
   let devServer: DevServer | undefined;
   if (!process.env.TEMPORAL_ADDRESS) {
-    const devPort = Number(process.env.TEMPORAL_DEV_PORT ?? 7233);
-    const uiPort = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
+    const devPort = positiveInt(process.env, 'TEMPORAL_DEV_PORT', 7233);
+    const uiPort = positiveInt(process.env, 'TEMPORAL_UI_PORT', 8233);
     for (const [name, taken] of [
       ['TEMPORAL_DEV_PORT', devPort],
       ['TEMPORAL_UI_PORT', uiPort],

@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
-import { isTemporalReachable } from '../common/temporal';
+import { isTemporalReady } from '../common/temporal';
 import { searchAttributesFor } from '../common/search-attributes';
 import type { StripeEvent } from '../common/stripe-event';
 
@@ -89,7 +89,7 @@ export function createTemporalEventStarter(
         });
       }
     },
-    isReady: () => withinTimeout(() => isTemporalReachable(client, startTimeoutMs)).catch(() => false),
+    isReady: () => withinTimeout(() => isTemporalReady(client, startTimeoutMs)).catch(() => false),
     async drain() {
       await Promise.all(inFlight);
     },

@@ -52,6 +52,40 @@ describe('the ledger and the failure policy, against Postgres', () => {
     assert.deepEqual(rows, [{ source_event_id: newest.id }]);
   });
 
+  it('re-applies an event whose ledger row an operator removed, restoring what it wrote', async () => {
+    const id = `cus_reapply_${Date.now()}`;
+    const event = fixtureEvent('customer.updated', { object: { id, email: EMAIL } });
+    await activities.applyCustomerEvent(event);
+    // A handler bug wrote the wrong value; the fix is deployed, the operator re-applies the event.
+    await database.db.execute(sql`update customers set email = 'WRONG' where id = ${id}`);
+    await database.db.execute(sql`delete from stripe_events where id = ${event.id}`);
+    const again = await activities.applyCustomerEvent(event);
+    assert.deepEqual([again.outcome, again.alreadyRecorded], ['applied', false]);
+    const rows = await query<{ email: string }>(
+      database.db,
+      sql`select email from customers where id = ${id}`,
+    );
+    assert.deepEqual(rows, [{ email: EMAIL }]);
+  });
+
+  it('still refuses a re-applied event once a newer one has written the row', async () => {
+    const id = `cus_reapply_old_${Date.now()}`;
+    const older = fixtureEvent('customer.updated', {
+      created: 1_700_000_000,
+      object: { id, email: 'old@example.com' },
+    });
+    const newer = fixtureEvent('customer.updated', { created: 1_700_000_100, object: { id, email: EMAIL } });
+    await activities.applyCustomerEvent(older);
+    await activities.applyCustomerEvent(newer);
+    await database.db.execute(sql`delete from stripe_events where id = ${older.id}`);
+    assert.equal((await activities.applyCustomerEvent(older)).outcome, 'stale');
+    const rows = await query<{ email: string }>(
+      database.db,
+      sql`select email from customers where id = ${id}`,
+    );
+    assert.deepEqual(rows, [{ email: EMAIL }]);
+  });
+
   it('fails a payload Postgres cannot store as non-retryable, without personal data in the message', async () => {
     const event = fixtureEvent('customer.updated', {
       object: { id: `cus_nul_${Date.now()}`, email: EMAIL, metadata: { note: 'nul\u0000byte' } },

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
+import Long from 'long';
 import { createLazyClient } from '../../common/temporal';
 import { freePort } from '../../dev/dev-server';
 import { fixtureEvent } from '../../dev/fixtures';
 import { startTestIngress } from '../helpers/ingress';
 import { query } from '../helpers/db';
-import { startTestStack } from '../helpers/stack';
+import { startTestStack, waitFor } from '../helpers/stack';
 import type { TestStack } from '../helpers/stack';
 
 function metricValue(metrics: string, name: string): number {
@@ -114,6 +115,32 @@ describe('delivery semantics through the real stack', () => {
       const result = await stack.result(event.id);
       assert.equal(result.outcome, 'ignored');
       assert.equal(await count('stripe_events', 'id', event.id), 0);
+    }
+  });
+
+  it('is ready only where the namespace has the contract search attributes', async () => {
+    assert.equal((await fetch(`${stack.ingress.url}/readyz`)).status, 200);
+    // A namespace that exists but lacks the Stripe* search attributes: every start would fail.
+    const bare = `bare-${Date.now()}`;
+    await stack.temporal.client.connection.workflowService.registerNamespace({
+      namespace: bare,
+      workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(86_400) },
+    });
+    const client = createLazyClient({
+      address: stack.temporal.config.address,
+      namespace: bare,
+      taskQueue: 'unused',
+    });
+    const ingress = await startTestIngress(client, 'unused');
+    try {
+      const ready = await waitFor(async () => {
+        const response = await fetch(`${ingress.url}/readyz`);
+        return response.status === 503 ? response : undefined;
+      }, 'readyz to report the bare namespace as not ready');
+      assert.equal(ready.status, 503);
+    } finally {
+      await ingress.close();
+      await client.connection.close();
     }
   });
 

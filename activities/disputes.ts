@@ -5,8 +5,7 @@ import { sourceEvent, upsertIfNewer } from './guarded-upsert';
 import { applyOnce } from './ledger';
 import type { HandlerResult } from './ledger';
 import { statusRank } from './ordering';
-import { requireText } from './payments';
-import { eventObject, int, ref, str } from './read';
+import { eventObject, int, ref, requireText, str } from './read';
 
 export function disputeRow(event: StripeEvent): typeof disputes.$inferInsert {
   const dispute = eventObject(event, 'dispute');

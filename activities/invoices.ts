@@ -8,8 +8,7 @@ import type { HandlerResult } from './ledger';
 import { enqueueNotification } from './notifications';
 import type { NotificationKind } from './notifications';
 import { statusRank } from './ordering';
-import { requireText } from './payments';
-import { bool, eventObject, int, ref, requireRef, str, time } from './read';
+import { bool, eventObject, int, ref, requireRef, requireText, str, time } from './read';
 import type { Tx } from './tx';
 
 type InvoiceRow = typeof invoices.$inferInsert;

@@ -1,19 +1,11 @@
 import type { StripeEvent } from '../common/stripe-event';
 import { charges, paymentIntents, refunds } from '../db/schema';
 import type { ActivityDeps } from './deps';
-import { invalidPayload } from './errors';
 import { sourceEvent, upsertIfNewer } from './guarded-upsert';
 import { applyOnce } from './ledger';
 import type { HandlerResult } from './ledger';
 import { statusRank } from './ordering';
-import { bool, eventObject, int, listData, ref, str } from './read';
-
-/** A required text field such as `status` or `currency`: without it the row cannot be written. */
-export function requireText(event: StripeEvent, value: unknown, what: string): string {
-  const text = str(value);
-  if (!text) throw invalidPayload(`${event.type} event ${event.id}: ${what} is missing`);
-  return text;
-}
+import { bool, eventObject, int, listData, ref, requireText, str } from './read';
 
 export function paymentIntentRow(event: StripeEvent): typeof paymentIntents.$inferInsert {
   const intent = eventObject(event, 'payment_intent');

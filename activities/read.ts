@@ -50,6 +50,13 @@ export function eventObject(event: StripeEvent, kind: string): StripeObject & { 
   return object as StripeObject & { id: string };
 }
 
+/** A required text field such as `status` or `currency`: without it the row cannot be written. */
+export function requireText(event: StripeEvent, value: unknown, what: string): string {
+  const text = str(value);
+  if (!text) throw invalidPayload(`${event.type} event ${event.id}: ${what} is missing`);
+  return text;
+}
+
 /** A required reference, e.g. the customer of an invoice. */
 export function requireRef(event: StripeEvent, value: unknown, what: string): string {
   const id = refId(value);

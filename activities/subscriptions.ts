@@ -2,13 +2,12 @@ import { eq } from 'drizzle-orm';
 import type { StripeEvent, StripeObject } from '../common/stripe-event';
 import { entitlements, subscriptionItems, subscriptions } from '../db/schema';
 import type { ActivityDeps } from './deps';
-import { invalidPayload } from './errors';
 import { excludedColumns, sourceEvent, upsertIfNewer } from './guarded-upsert';
 import { applyOnce } from './ledger';
 import type { HandlerResult } from './ledger';
 import { enqueueNotification } from './notifications';
 import { statusRank } from './ordering';
-import { bool, eventObject, int, listData, ref, requireRef, str, time } from './read';
+import { bool, eventObject, int, listData, ref, requireRef, requireText, str, time } from './read';
 
 export type SubscriptionRow = typeof subscriptions.$inferInsert;
 export type SubscriptionItemRow = typeof subscriptionItems.$inferInsert;
@@ -60,8 +59,7 @@ export function subscriptionItemRows(event: StripeEvent): SubscriptionItemRow[] 
 export function subscriptionRow(event: StripeEvent): SubscriptionRow {
   const subscription = eventObject(event, 'subscription');
   const customerId = requireRef(event, subscription.customer, 'customer');
-  const status = str(subscription.status);
-  if (!status) throw invalidPayload(`${event.type} event ${event.id}: status is missing`);
+  const status = requireText(event, subscription.status, 'status');
   const items = itemRows(subscription);
   return {
     id: subscription.id,

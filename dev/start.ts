@@ -8,17 +8,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadIngressConfig, parseWebhookSecrets, positiveInt } from '../common/config';
 import { logger } from '../common/logger';
-import { createLazyClient } from '../common/temporal';
 import { temporalLoggerFor } from '../common/temporal-logger';
 import { openPglite, openPostgres } from '../db/client';
-import { createApp } from '../ingress/app';
-import { createTemporalEventStarter } from '../ingress/event-starter';
+import { startIngress } from '../ingress/server';
 import { createStripeWorker } from '../worker/create-worker';
 import { configureNamespace, isPortFree, startDevServer } from './dev-server';
 import type { DevServer } from './dev-server';
@@ -82,23 +79,11 @@ async function main(): Promise<void> {
   const worker = await createStripeWorker({ connection: workerConnection, temporal, db: database.db });
   const workerRunning = worker.run();
 
-  const client = createLazyClient(temporal);
-  const starter = createTemporalEventStarter(client, {
-    taskQueue: temporal.taskQueue,
-    startTimeoutMs: config.startTimeoutMs,
-  });
-  const app = createApp({
-    starter,
-    secrets: config.webhookSecrets,
-    toleranceSeconds: config.toleranceSeconds,
-    maxBodyBytes: config.maxBodyBytes,
-  });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(port, () => resolve(listening));
-  });
-  const closed = new Promise<void>((resolve) => server.once('close', () => resolve()));
+  const ingress = await startIngress(config);
   // Stop taking webhooks at once; the SDK's own handler of the same signals drains the worker.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => server.close());
+  const ingressStopped = new Promise<void>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(ingress.stop()));
+  });
 
   const uiUrl = devServer?.uiUrl ?? 'your Temporal Web UI';
   console.log(`
@@ -117,9 +102,7 @@ async function main(): Promise<void> {
 
   // Worker.run() resolves once Runtime's SIGINT/SIGTERM handling has drained it.
   await workerRunning;
-  await closed;
-  await starter.drain();
-  await client.connection.close();
+  await ingressStopped;
   await workerConnection.close();
   await database.close();
   await devServer?.stop();

@@ -164,7 +164,8 @@ export function createApp(options: AppOptions): Koa {
             ? { status: 'ready' }
             : {
                 status: 'unavailable',
-                message: 'Temporal is not reachable; webhooks are answered 503 until it is.',
+                message:
+                  'Temporal is not reachable, or the namespace or its Stripe* search attributes are missing; webhooks are answered 503 until it is ready.',
               };
         },
       },

@@ -13,17 +13,30 @@ export interface StripeWorkerOptions {
   connection: NativeConnection;
   temporal: TemporalConfig;
   db: Database;
+  /** A prebundled workflow file; defaults to the build's bundle when it exists. */
+  workflowBundlePath?: string;
 }
 
-export async function createStripeWorker({ connection, temporal, db }: StripeWorkerOptions): Promise<Worker> {
-  const workflowSource = existsSync(WORKFLOW_BUNDLE_PATH)
-    ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }
+/** Prebundled workflow code when there is a bundle, else the sources (bundled at worker start). */
+export function workflowSource(
+  bundlePath: string | undefined = existsSync(WORKFLOW_BUNDLE_PATH) ? WORKFLOW_BUNDLE_PATH : undefined,
+): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  return bundlePath
+    ? { workflowBundle: { codePath: bundlePath } }
     : { workflowsPath: require.resolve('../workflows') };
+}
+
+export async function createStripeWorker({
+  connection,
+  temporal,
+  db,
+  workflowBundlePath,
+}: StripeWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
-    ...workflowSource,
+    ...workflowSource(workflowBundlePath),
     activities: createActivities({ db }),
   });
 }

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import type { Database } from '../../db/client';
 import type { TemporalConfig } from '../../common/config';
+import { createStripeWorker } from '../../worker/create-worker';
 
 // Worker lifecycle chatter at INFO drowns the test report; failures still log at WARN.
 Runtime.install({
@@ -27,7 +28,7 @@ export interface TestTemporal {
   config: TemporalConfig;
   client: Client;
   /** Starts a real worker on the test's task queue; stop it with `worker.shutdown()`. */
-  startWorker(db: Database, activities?: object): Promise<{ worker: Worker; running: Promise<void> }>;
+  startWorker(db: Database): Promise<{ worker: Worker; running: Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -43,18 +44,15 @@ export async function connectTestTemporal(taskQueuePrefix: string): Promise<Test
   return {
     config,
     client,
-    async startWorker(db, activities) {
+    async startWorker(db) {
       const nativeConnection = await NativeConnection.connect({ address: config.address });
       nativeConnections.push(nativeConnection);
-      const bundle = process.env.TEST_WORKFLOW_BUNDLE;
-      const worker = await Worker.create({
+      // The production factory, with the bundle test/run.ts made once for the whole run.
+      const worker = await createStripeWorker({
         connection: nativeConnection,
-        namespace: config.namespace,
-        taskQueue: config.taskQueue,
-        ...(bundle
-          ? { workflowBundle: { codePath: bundle } }
-          : { workflowsPath: require.resolve('../../workflows') }),
-        activities: activities ?? createActivities({ db }),
+        temporal: config,
+        db,
+        workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE,
       });
       const running = worker.run();
       return { worker, running };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
+import { workflowSource } from '../../worker/create-worker';
 
 /**
  * Resets replay history: a workflow change that is not deterministic against recorded histories
@@ -19,13 +20,7 @@ describe('recorded histories replay against the current workflow code', () => {
       workflowId: path.basename(file, '.json'),
       history: historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8'))),
     }));
-    const bundle = process.env.TEST_WORKFLOW_BUNDLE;
-    const results = Worker.runReplayHistories(
-      bundle
-        ? { workflowBundle: { codePath: bundle } }
-        : { workflowsPath: require.resolve('../../workflows') },
-      histories,
-    );
+    const results = Worker.runReplayHistories(workflowSource(process.env.TEST_WORKFLOW_BUNDLE), histories);
     const replayed: string[] = [];
     for await (const result of results) {
       assert.equal(result.error, undefined, `${result.workflowId}: ${String(result.error)}`);

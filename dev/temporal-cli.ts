@@ -36,17 +36,16 @@ function onPath(binary: string): string | undefined {
   return undefined;
 }
 
-function goBinDir(): string | undefined {
-  const go = onPath('go') ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+function goBinary(): string | undefined {
+  return onPath('go') ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+}
+
+function goBinDir(go = goBinary()): string | undefined {
   if (!go) return undefined;
   const gobin = execFileSync(go, ['env', 'GOBIN'], { encoding: 'utf8' }).trim();
   if (gobin) return gobin;
   const gopath = execFileSync(go, ['env', 'GOPATH'], { encoding: 'utf8' }).trim().split(path.delimiter)[0];
   return gopath ? path.join(gopath, 'bin') : undefined;
-}
-
-function goBinary(): string | undefined {
-  return onPath('go') ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
 }
 
 /** Looks without building. */
@@ -80,7 +79,7 @@ export function findOrBuildTemporalCli(log: (line: string) => void = console.err
   if (build.status !== 0) {
     throw new Error(`go install ${TEMPORAL_CLI_MODULE} failed with exit code ${build.status}`);
   }
-  const binDir = goBinDir();
+  const binDir = goBinDir(go);
   const built = binDir ? path.join(binDir, 'temporal') : undefined;
   if (!built || !isExecutable(built))
     throw new Error(`go install succeeded but no temporal binary in ${binDir}`);

@@ -23,9 +23,21 @@ export interface IngressConfig {
   temporal: TemporalConfig;
 }
 
+/** Stripe's API, for reconciliation, backfill and re-fetch. Absent when STRIPE_API_KEY is unset. */
+export interface StripeApiConfig {
+  apiKey: string;
+  /** Another API server (stripe-mock, the tests' fake): http://127.0.0.1:12111. Stripe's when absent. */
+  baseUrl: string | undefined;
+  /** Token bucket refill rate; Stripe allows 100 read requests/s in live mode, 25 in test mode. */
+  requestsPerSecond: number;
+}
+
 export interface WorkerConfig {
   databaseUrl: string;
-  stripeApiKey: string | undefined;
+  stripeApi: StripeApiConfig | undefined;
+  /** Object types (`subscription`, `invoice`, ...) whose handlers retrieve the object from the API. */
+  refetchObjects: string[];
+  reconcileIntervalMinutes: number;
   temporal: TemporalConfig;
 }
 
@@ -87,10 +99,30 @@ export function loadIngressConfig(env: Env = process.env): IngressConfig {
   };
 }
 
+export function loadStripeApiConfig(env: Env = process.env): StripeApiConfig | undefined {
+  const apiKey = optional(env, 'STRIPE_API_KEY');
+  if (apiKey === undefined) return undefined;
+  const baseUrl = optional(env, 'STRIPE_API_BASE');
+  if (baseUrl !== undefined && !/^https?:\/\/[^/]+\/?$/.test(baseUrl)) {
+    throw new ConfigError(`STRIPE_API_BASE must look like http://host:port, got "${baseUrl}"`);
+  }
+  return { apiKey, baseUrl, requestsPerSecond: positiveInt(env, 'STRIPE_API_REQUESTS_PER_SECOND', 20) };
+}
+
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
+  const refetchObjects = (optional(env, 'STRIPE_REFETCH_OBJECTS') ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0);
+  const stripeApi = loadStripeApiConfig(env);
+  if (refetchObjects.length > 0 && !stripeApi) {
+    throw new ConfigError('STRIPE_REFETCH_OBJECTS needs STRIPE_API_KEY: re-fetch reads from Stripe\'s API');
+  }
   return {
     databaseUrl: required(env, 'DATABASE_URL', 'give a postgres:// URL for the billing mirror'),
-    stripeApiKey: optional(env, 'STRIPE_API_KEY'),
+    stripeApi,
+    refetchObjects,
+    reconcileIntervalMinutes: positiveInt(env, 'STRIPE_RECONCILE_INTERVAL_MINUTES', 5),
     temporal: loadTemporalConfig(env),
   };
 }

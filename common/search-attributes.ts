@@ -9,6 +9,8 @@ export const StripeObjectId = defineSearchAttributeKey('StripeObjectId', SearchA
 export const StripeCustomerId = defineSearchAttributeKey('StripeCustomerId', SearchAttributeType.KEYWORD);
 export const StripeAccount = defineSearchAttributeKey('StripeAccount', SearchAttributeType.KEYWORD);
 export const StripeLivemode = defineSearchAttributeKey('StripeLivemode', SearchAttributeType.BOOL);
+/** Set by the workflow when it ends: applied, stale, ignored or failed. */
+export const StripeOutcome = defineSearchAttributeKey('StripeOutcome', SearchAttributeType.KEYWORD);
 
 /** Name → type as `temporal server start-dev --search-attribute` and the operator API spell them. */
 export const SEARCH_ATTRIBUTE_DEFINITIONS = {
@@ -17,6 +19,7 @@ export const SEARCH_ATTRIBUTE_DEFINITIONS = {
   StripeCustomerId: 'Keyword',
   StripeAccount: 'Keyword',
   StripeLivemode: 'Bool',
+  StripeOutcome: 'Keyword',
 } as const;
 
 export function searchAttributesFor(event: StripeEvent): SearchAttributePair[] {

@@ -5,6 +5,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { TemporalConfig } from '../common/config';
 import type { Database } from '../db/client';
+import { workerTuning } from './tuning';
 
 /** Written by `npm run build` (worker/bundle.ts); production workers skip webpack at start. */
 export const WORKFLOW_BUNDLE_PATH = path.join(__dirname, '..', 'workflow-bundle.js');
@@ -33,6 +34,7 @@ export async function createStripeWorker({
   workflowBundlePath,
 }: StripeWorkerOptions): Promise<Worker> {
   return Worker.create({
+    ...workerTuning,
     connection,
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,

@@ -5,3 +5,4 @@ export * from './invoices';
 export * from './payments';
 export * from './checkout';
 export * from './notifications';
+export * from './operations';

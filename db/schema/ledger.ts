@@ -18,6 +18,8 @@ export const stripeEvents = pgTable(
     handler: text('handler').notNull(),
     /** applied: the mirror changed; stale: an older event, the mirror already held newer state. */
     outcome: text('outcome', { enum: ['applied', 'stale'] }).notNull(),
+    /** The handler applied the object retrieved from Stripe's API instead of the event's payload. */
+    refetched: boolean('refetched').notNull().default(false),
     processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [

@@ -25,6 +25,7 @@ const SEARCH_ATTRIBUTES = {
   StripeCustomerId: 'Keyword',
   StripeAccount: 'Keyword',
   StripeLivemode: 'Bool',
+  StripeOutcome: 'Keyword',
 };
 
 interface Service {

@@ -116,7 +116,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     .filter((name) => name.length > 0);
   const stripeApi = loadStripeApiConfig(env);
   if (refetchObjects.length > 0 && !stripeApi) {
-    throw new ConfigError('STRIPE_REFETCH_OBJECTS needs STRIPE_API_KEY: re-fetch reads from Stripe\'s API');
+    throw new ConfigError("STRIPE_REFETCH_OBJECTS needs STRIPE_API_KEY: re-fetch reads from Stripe's API");
   }
   return {
     databaseUrl: required(env, 'DATABASE_URL', 'give a postgres:// URL for the billing mirror'),

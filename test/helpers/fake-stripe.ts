@@ -1,0 +1,249 @@
+/**
+ * A fake Stripe API for tests: a real HTTP server the `stripe` client talks to through its
+ * host/port/protocol options. It holds objects and an event list and answers the calls this
+ * project makes the way Stripe does: `GET /v1/events` with cursor pagination (newest first), the
+ * filters backfill and reconciliation use, retrieve by id with Stripe's 404 error shape, and 429s
+ * with `Retry-After` on demand.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { StripeEvent } from '../../common/stripe-event';
+
+export interface FakeStripeRequest {
+  method: string;
+  path: string;
+  /** The query string decoded, repeated keys joined with "," (e.g. `types[0]`, `created[gte]`). */
+  query: Record<string, string>;
+}
+
+export interface FakeStripe {
+  /** http://127.0.0.1:port, for STRIPE_API_BASE. */
+  baseUrl: string;
+  apiKey: string;
+  /** Adds an event; `delivered` (default true) is what `delivery_success` filters on. */
+  addEvent(event: StripeEvent, options?: { delivered?: boolean }): void;
+  /** Stores (or replaces) an object for the retrieve endpoints; it needs `id` and `object`. */
+  setObject(object: { id: string; object: string } & Record<string, unknown>): void;
+  /** The next `count` requests answer 429 with `Retry-After: retryAfterSeconds`. */
+  rateLimitNext(count: number, retryAfterSeconds: number): void;
+  /** Every request received, in order (429s included). */
+  readonly requests: FakeStripeRequest[];
+  close(): Promise<void>;
+}
+
+/** Retrieve paths → the `object` value they return (Stripe's resource names). */
+const RETRIEVE_ROUTES: ReadonlyArray<[RegExp, string]> = [
+  [/^\/v1\/customers\/([^/]+)$/, 'customer'],
+  [/^\/v1\/subscriptions\/([^/]+)$/, 'subscription'],
+  [/^\/v1\/invoices\/([^/]+)$/, 'invoice'],
+  [/^\/v1\/payment_intents\/([^/]+)$/, 'payment_intent'],
+  [/^\/v1\/charges\/([^/]+)$/, 'charge'],
+  [/^\/v1\/refunds\/([^/]+)$/, 'refund'],
+  [/^\/v1\/disputes\/([^/]+)$/, 'dispute'],
+  [/^\/v1\/checkout\/sessions\/([^/]+)$/, 'checkout.session'],
+  [/^\/v1\/events\/([^/]+)$/, 'event'],
+];
+
+interface StoredEvent {
+  event: StripeEvent;
+  delivered: boolean;
+  /** Insertion order: among events created in the same second, the later one is newer. */
+  seq: number;
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'request-id': `req_${randomBytes(7).toString('hex')}`,
+    ...headers,
+  });
+  res.end(JSON.stringify(body));
+}
+
+function stripeError(res: ServerResponse, status: number, error: Record<string, string>, headers = {}): void {
+  send(res, status, { error: { type: 'invalid_request_error', ...error } }, headers);
+}
+
+function queryOf(url: URL): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
+  return query;
+}
+
+/** `types[]=a&types[0]=b` and qs's `types[0]=a&types[1]=b` both → [a, b]. */
+function arrayParam(url: URL, name: string): string[] {
+  const values: string[] = [];
+  for (const [key, value] of url.searchParams) {
+    if (key === name || new RegExp(`^${name}\\[\\d*\\]$`).test(key)) values.push(value);
+  }
+  return values;
+}
+
+function intParam(url: URL, key: string): number | undefined {
+  const raw = url.searchParams.get(key);
+  if (raw === null) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value)) throw new Error(`Invalid integer: ${raw}`);
+  return value;
+}
+
+/** Stripe's `type` filter takes one wildcard: `invoice.*`. */
+function typeMatches(pattern: string, type: string): boolean {
+  return pattern.endsWith('*') ? type.startsWith(pattern.slice(0, -1)) : pattern === type;
+}
+
+export async function startFakeStripe(): Promise<FakeStripe> {
+  const apiKey = `sk_test_fake_${randomBytes(8).toString('hex')}`;
+  const events: StoredEvent[] = [];
+  const objects = new Map<string, { id: string; object: string } & Record<string, unknown>>();
+  const requests: FakeStripeRequest[] = [];
+  let rateLimited = 0;
+  let retryAfter = 1;
+  let seq = 0;
+
+  function newestFirst(): StoredEvent[] {
+    return [...events].sort((a, b) => b.event.created - a.event.created || b.seq - a.seq);
+  }
+
+  function listEvents(url: URL, res: ServerResponse): void {
+    const limit = intParam(url, 'limit') ?? 10;
+    if (limit < 1 || limit > 100) {
+      return stripeError(res, 400, {
+        code: 'parameter_invalid_integer',
+        param: 'limit',
+        message: 'Invalid integer: limit must be between 1 and 100',
+      });
+    }
+    const gte = intParam(url, 'created[gte]');
+    const gt = intParam(url, 'created[gt]');
+    const lte = intParam(url, 'created[lte]');
+    const lt = intParam(url, 'created[lt]');
+    const created = intParam(url, 'created');
+    const types = arrayParam(url, 'types');
+    const type = url.searchParams.get('type');
+    const delivery = url.searchParams.get('delivery_success');
+    const matching = newestFirst().filter(({ event, delivered }) => {
+      const c = event.created;
+      if (created !== undefined && c !== created) return false;
+      if ((gte !== undefined && c < gte) || (gt !== undefined && c <= gt)) return false;
+      if ((lte !== undefined && c > lte) || (lt !== undefined && c >= lt)) return false;
+      if (types.length > 0 && !types.includes(event.type)) return false;
+      if (type !== null && !typeMatches(type, event.type)) return false;
+      // Stripe: delivery_success=false also returns events still pending delivery.
+      if (delivery === 'true' && !delivered) return false;
+      if (delivery === 'false' && delivered) return false;
+      return true;
+    });
+    const startingAfter = url.searchParams.get('starting_after');
+    const endingBefore = url.searchParams.get('ending_before');
+    let page: StoredEvent[];
+    let hasMore: boolean;
+    if (startingAfter !== null || endingBefore !== null) {
+      const cursor = (startingAfter ?? endingBefore) as string;
+      const at = matching.findIndex(({ event }) => event.id === cursor);
+      if (at < 0 && !events.some(({ event }) => event.id === cursor)) {
+        return stripeError(res, 400, {
+          code: 'resource_missing',
+          param: startingAfter !== null ? 'starting_after' : 'ending_before',
+          message: `No such event: '${cursor}'`,
+        });
+      }
+      if (startingAfter !== null) {
+        const rest = matching.slice(at + 1);
+        page = rest.slice(0, limit);
+        hasMore = rest.length > limit;
+      } else {
+        // The `limit` items just newer than the cursor, still newest first.
+        const newer = matching.slice(0, Math.max(at, 0));
+        page = newer.slice(Math.max(0, newer.length - limit));
+        hasMore = newer.length > limit;
+      }
+    } else {
+      page = matching.slice(0, limit);
+      hasMore = matching.length > limit;
+    }
+    send(res, 200, {
+      object: 'list',
+      data: page.map(({ event }) => event),
+      has_more: hasMore,
+      url: '/v1/events',
+    });
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://fake-stripe');
+    requests.push({ method: req.method ?? 'GET', path: url.pathname, query: queryOf(url) });
+    if (rateLimited > 0) {
+      rateLimited--;
+      return stripeError(
+        res,
+        429,
+        {
+          code: 'rate_limit',
+          message:
+            'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
+        },
+        { 'retry-after': String(retryAfter) },
+      );
+    }
+    if (req.headers.authorization !== `Bearer ${apiKey}`) {
+      return send(res, 401, {
+        error: { type: 'invalid_request_error', message: 'Invalid API Key provided' },
+      });
+    }
+    if (req.method !== 'GET') {
+      return stripeError(res, 405, { message: `The fake Stripe API only answers GET, not ${req.method}` });
+    }
+    try {
+      if (url.pathname === '/v1/events') return listEvents(url, res);
+      for (const [pattern, objectType] of RETRIEVE_ROUTES) {
+        const id = pattern.exec(url.pathname)?.[1];
+        if (id === undefined) continue;
+        const found =
+          objectType === 'event' ? events.find(({ event }) => event.id === id)?.event : objects.get(id);
+        if (!found || (objectType !== 'event' && found.object !== objectType)) {
+          return stripeError(res, 404, {
+            code: 'resource_missing',
+            param: 'id',
+            message: `No such ${objectType.replace('checkout.', 'checkout ')}: '${id}'`,
+          });
+        }
+        return send(res, 200, found);
+      }
+      stripeError(res, 404, { message: `Unrecognized request URL (GET: ${url.pathname}).` });
+    } catch (err) {
+      stripeError(res, 400, { message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  const server = createServer(handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    apiKey,
+    requests,
+    addEvent(event, { delivered = true } = {}) {
+      events.push({ event, delivered, seq: seq++ });
+    },
+    setObject(object) {
+      objects.set(object.id, object);
+    },
+    rateLimitNext(count, retryAfterSeconds) {
+      rateLimited = count;
+      retryAfter = retryAfterSeconds;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}

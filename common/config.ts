@@ -20,6 +20,8 @@ export interface IngressConfig {
   toleranceSeconds: number;
   maxBodyBytes: number;
   startTimeoutMs: number;
+  /** Longest a client may take to send a whole request; slower ones get 408 (slow-body defence). */
+  requestTimeoutMs: number;
   temporal: TemporalConfig;
 }
 
@@ -95,6 +97,7 @@ export function loadIngressConfig(env: Env = process.env): IngressConfig {
     toleranceSeconds: positiveInt(env, 'STRIPE_WEBHOOK_TOLERANCE_SECONDS', 300),
     maxBodyBytes: positiveInt(env, 'WEBHOOK_MAX_BODY_BYTES', 1024 * 1024),
     startTimeoutMs: positiveInt(env, 'TEMPORAL_START_TIMEOUT_MS', 5000),
+    requestTimeoutMs: positiveInt(env, 'INGRESS_REQUEST_TIMEOUT_MS', 30_000),
     temporal: loadTemporalConfig(env),
   };
 }

@@ -1,3 +1,4 @@
+import type { StripeApi } from '../common/stripe-api';
 import type { Database } from '../db/client';
 
 /** What every handler family needs. The worker passes real clients; tests pass a test database. */
@@ -5,4 +6,8 @@ export interface ActivityDeps {
   db: Database;
   /** Injected so tests can pin time. Only used for bookkeeping columns, never for ordering. */
   clock?: () => Date;
+  /** Stripe's API, when an API key is configured: enables re-fetch (refetch.ts). */
+  stripeApi?: StripeApi | undefined;
+  /** Object kinds (`subscription`, `invoice`, ...) always applied as retrieved from the API. */
+  refetchObjects?: readonly string[] | undefined;
 }

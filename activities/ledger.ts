@@ -4,6 +4,7 @@ import type { StripeEvent } from '../common/stripe-event';
 import type { Database } from '../db/client';
 import { stripeEvents } from '../db/schema';
 import { toActivityFailure } from './errors';
+import { refetchOrigin } from './refetch';
 import type { Tx } from './tx';
 
 export type Outcome = 'applied' | 'stale';
@@ -14,6 +15,8 @@ export interface HandlerResult {
   outcome: Outcome;
   /** True when the ledger already held this event: a retry, a reset or a redelivery. Nothing changed. */
   alreadyRecorded: boolean;
+  /** The object applied was retrieved from Stripe's API (refetch.ts), not taken from the payload. */
+  refetched: boolean;
 }
 
 /**
@@ -45,6 +48,7 @@ async function claimAndApply(
 ): Promise<HandlerResult> {
   return db.transaction(async (tx) => {
     const ids = eventIds(event);
+    const origin = refetchOrigin(event);
     const claimed = await tx
       .insert(stripeEvents)
       .values({
@@ -55,16 +59,21 @@ async function claimAndApply(
         account: ids.account || null,
         livemode: event.livemode,
         apiVersion: event.api_version ?? null,
-        created: event.created,
+        created: origin?.originalCreated ?? event.created,
         handler,
         outcome: 'applied',
+        refetched: origin !== undefined,
       })
       .onConflictDoNothing({ target: stripeEvents.id })
       .returning({ id: stripeEvents.id });
 
     if (claimed.length === 0) {
       const [recorded] = await tx
-        .select({ outcome: stripeEvents.outcome, handler: stripeEvents.handler })
+        .select({
+          outcome: stripeEvents.outcome,
+          handler: stripeEvents.handler,
+          refetched: stripeEvents.refetched,
+        })
         .from(stripeEvents)
         .where(eq(stripeEvents.id, event.id));
       return {
@@ -72,6 +81,7 @@ async function claimAndApply(
         handler: recorded?.handler ?? handler,
         outcome: recorded?.outcome ?? 'applied',
         alreadyRecorded: true,
+        refetched: recorded?.refetched ?? false,
       };
     }
 
@@ -79,6 +89,6 @@ async function claimAndApply(
     if (outcome !== 'applied') {
       await tx.update(stripeEvents).set({ outcome }).where(eq(stripeEvents.id, event.id));
     }
-    return { eventId: event.id, handler, outcome, alreadyRecorded: false };
+    return { eventId: event.id, handler, outcome, alreadyRecorded: false, refetched: origin !== undefined };
   });
 }

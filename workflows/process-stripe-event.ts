@@ -1,13 +1,15 @@
-import { log, proxyActivities } from '@temporalio/workflow';
+import { log, patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { StripeActivities } from '../activities';
 import { INVALID_STRIPE_PAYLOAD } from '../common/failures';
+import { StripeOutcome } from '../common/search-attributes';
 import type { StripeEvent } from '../common/stripe-event';
 import { routeFor } from './routing';
 
 /**
- * No attempt limit: a handler failing on a transient error (database down, a bug) keeps retrying
- * with capped backoff and shows as a pending activity in the Web UI, the stuck-event view. Deploy
- * the fix and the next attempt succeeds. Payloads that break an invariant fail at once instead.
+ * No attempt limit: a handler failing on a transient error (database down, a bug, a paused
+ * handler) keeps retrying with capped backoff and shows as a pending activity in the Web UI, the
+ * stuck-event view. Deploy the fix and the next attempt succeeds. Payloads that break an invariant
+ * fail at once instead.
  */
 const handlers = proxyActivities<StripeActivities>({
   startToCloseTimeout: '30 seconds',
@@ -19,14 +21,28 @@ const handlers = proxyActivities<StripeActivities>({
   },
 });
 
+export type Outcome = 'applied' | 'stale' | 'ignored';
+
 export interface ProcessResult {
   eventId: string;
   eventType: string;
   /** applied: the mirror changed; stale: it already held newer state; ignored: no handler. */
-  outcome: 'applied' | 'stale' | 'ignored';
+  outcome: Outcome;
   handler?: string;
   /** The ledger already held the event (a reset or a redelivery): nothing was written again. */
   alreadyRecorded?: boolean;
+  /** The handler applied the object as retrieved from Stripe's API, not the payload. */
+  refetched?: boolean;
+}
+
+/**
+ * `StripeOutcome` makes outcomes filterable in the Web UI (`StripeOutcome="stale"`). Histories
+ * recorded before it existed have no upsert command, so the patch keeps them replayable.
+ */
+function recordOutcome(outcome: Outcome | 'failed'): void {
+  if (patched('stripe-outcome-search-attribute')) {
+    upsertSearchAttributes([{ key: StripeOutcome, value: outcome }]);
+  }
 }
 
 export async function processStripeEvent(event: StripeEvent): Promise<ProcessResult> {
@@ -34,14 +50,29 @@ export async function processStripeEvent(event: StripeEvent): Promise<ProcessRes
   const handler = routeFor(event.type);
   if (!handler) {
     log.info('no handler for event type; ignored', base);
+    recordOutcome('ignored');
     return { ...base, outcome: 'ignored' };
   }
-  const result = await handlers[handler](event);
+  let result: Awaited<ReturnType<StripeActivities[typeof handler]>>;
+  try {
+    result = await handlers[handler](event);
+  } catch (err) {
+    recordOutcome('failed');
+    throw err;
+  }
   log.info('event processed', {
     ...base,
     handler,
     outcome: result.outcome,
     alreadyRecorded: result.alreadyRecorded,
+    refetched: result.refetched,
   });
-  return { ...base, outcome: result.outcome, handler, alreadyRecorded: result.alreadyRecorded };
+  recordOutcome(result.outcome);
+  return {
+    ...base,
+    outcome: result.outcome,
+    handler,
+    alreadyRecorded: result.alreadyRecorded,
+    refetched: result.refetched,
+  };
 }

@@ -117,7 +117,13 @@ export async function assertAppliedOnce(
   beforeReplay?: () => void,
 ): Promise<void> {
   const first = await apply(event);
-  assert.deepEqual(first, { eventId: event.id, handler, outcome: 'applied', alreadyRecorded: false });
+  assert.deepEqual(first, {
+    eventId: event.id,
+    handler,
+    outcome: 'applied',
+    alreadyRecorded: false,
+    refetched: false,
+  });
   beforeReplay?.();
   const again = await apply(event);
   assert.deepEqual(again, { ...first, alreadyRecorded: true });

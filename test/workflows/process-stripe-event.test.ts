@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { sql } from 'drizzle-orm';
+import { StripeOutcome } from '../../common/search-attributes';
 import type { StripeEvent } from '../../common/stripe-event';
+import { handlerPauses } from '../../db/schema';
 import { fixtureEvent } from '../../dev/fixtures';
 import type { ProcessResult } from '../../workflows';
 import { createTestDatabase } from '../helpers/db';
@@ -60,6 +62,7 @@ describe('processStripeEvent on a real dev server', () => {
       outcome: 'applied',
       handler: 'applyCustomerEvent',
       alreadyRecorded: false,
+      refetched: false,
     });
     await assertLedgerOutcome(database.db, event.id, 'applied');
   });
@@ -114,5 +117,63 @@ describe('processStripeEvent on a real dev server', () => {
     const result = (await handle.result()) as ProcessResult;
     assert.equal(result.outcome, 'applied');
     await assertLedgerOutcome(database.db, event.id, 'applied', 'failed attempts left nothing half-written');
+  });
+  async function outcomeOf(eventId: string): Promise<string | undefined> {
+    const description = await temporal.client.workflow.getHandle(eventId).describe();
+    return description.typedSearchAttributes.get(StripeOutcome);
+  }
+
+  it('records the outcome as the StripeOutcome search attribute, filterable in visibility', async () => {
+    const applied = customerEvent();
+    await execute(applied);
+    const stale = { ...customerEvent(), created: 1_600_000_000 };
+    stale.data.object = { ...stale.data.object, id: applied.data.object.id };
+    assert.equal((await execute(stale)).outcome, 'stale');
+    const ignored = customerEvent('customer.discount.created');
+    await execute(ignored);
+    const failed = customerEvent();
+    failed.data.object = { id: 'ch_not_a_customer', object: 'charge' };
+    await execute(failed).catch(() => undefined);
+
+    assert.equal(await outcomeOf(applied.id), 'applied');
+    assert.equal(await outcomeOf(stale.id), 'stale');
+    assert.equal(await outcomeOf(ignored.id), 'ignored');
+    assert.equal(await outcomeOf(failed.id), 'failed');
+    // What an operator types in the Web UI: visibility is eventually consistent, so wait for it.
+    const found = await waitFor(async () => {
+      const ids: string[] = [];
+      for await (const execution of temporal.client.workflow.list({
+        query: `StripeOutcome = "stale" AND TaskQueue = "${temporal.config.taskQueue}"`,
+      })) {
+        ids.push(execution.workflowId);
+      }
+      return ids.includes(stale.id) ? ids : undefined;
+    }, 'the stale event in a StripeOutcome query');
+    assert.ok(!found.includes(applied.id));
+  });
+
+  it('holds the events of a paused handler as running, with HandlerPaused as the last failure, until resumed', async () => {
+    await database.db
+      .insert(handlerPauses)
+      .values({ handler: 'applyCustomerEvent', reason: 'investigating' });
+    const event = customerEvent();
+    const handle = await temporal.client.workflow.start('processStripeEvent', {
+      workflowId: event.id,
+      taskQueue: temporal.config.taskQueue,
+      args: [event],
+    });
+    try {
+      const pending = await waitFor(async () => {
+        const activity = (await handle.describe()).raw.pendingActivities?.[0];
+        return activity?.lastFailure ? activity : undefined;
+      }, 'a pending activity with a failure');
+      assert.equal(pending.lastFailure?.applicationFailureInfo?.type, 'HandlerPaused');
+      assert.match(pending.lastFailure?.message ?? '', /applyCustomerEvent is paused: investigating/);
+      assert.deepEqual(await ledgerRows(database.db, event.id), [], 'nothing applied while paused');
+    } finally {
+      await database.db.delete(handlerPauses);
+    }
+    const result = (await handle.result()) as ProcessResult;
+    assert.equal(result.outcome, 'applied');
   });
 });

@@ -1,8 +1,11 @@
 /**
  * `npm run histories:record`: runs representative events through the real stack and saves their
  * histories to test/histories/, where replay.test.ts replays them against the current workflow
- * code. Re-record only when a workflow change is meant to be incompatible (and then version it:
- * resets replay old histories in production).
+ * code. Histories of every workflow version are kept (v1-, v2-, ...): a reset in production
+ * replays whatever version an event ran under. Record a new set, under a new prefix, whenever the
+ * workflow changes what it records (and guard that change with `patched()`).
+ *   v1  the first release
+ *   v2  the StripeOutcome search attribute (patch "stripe-outcome-search-attribute")
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,6 +14,8 @@ import { fixtureEvent } from '../../dev/fixtures';
 import { findTemporalCli } from '../../dev/temporal-cli';
 import { startStandaloneStack } from '../helpers/stack';
 import type { StripeEvent } from '../../common/stripe-event';
+
+const VERSION = 'v2';
 
 const SAMPLES: Record<string, () => StripeEvent> = {
   'customer-created-applied': () => fixtureEvent('customer.created'),
@@ -43,7 +48,7 @@ async function main(): Promise<void> {
         ['workflow', 'show', '--address', stack.address, '--workflow-id', event.id, '--output', 'json'],
         { encoding: 'utf8' },
       );
-      const file = path.join(__dirname, '..', 'histories', `${name}.json`);
+      const file = path.join(__dirname, '..', 'histories', `${VERSION}-${name}.json`);
       await writeFile(file, json);
       console.log(`recorded ${file}`);
     }

@@ -29,6 +29,8 @@ export interface DevServerOptions {
   /** The server's own output goes here (it is chatty); discarded when absent. */
   logFile?: string;
   readyTimeoutMs?: number;
+  /** `--sqlite-pragma` values for a db file, e.g. `{ journal_mode: 'wal', synchronous: 'normal' }`. */
+  sqlitePragmas?: Record<string, string>;
 }
 
 export interface DevServer {
@@ -36,6 +38,8 @@ export interface DevServer {
   namespace: string;
   uiUrl: string | undefined;
   stop(): Promise<void>;
+  /** The CLI process's pid, so a fault test can SIGKILL it; undefined for the SDK-downloaded server. */
+  pid: number | undefined;
 }
 
 export async function freePort(): Promise<number> {
@@ -112,6 +116,9 @@ function cliArgs(options: DevServerOptions, port: number, uiPort: number | false
   args.push(...EAGER_ACTIVITIES);
   args.push(...(uiPort === false ? ['--headless'] : ['--ui-port', String(uiPort)]));
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
+  for (const [pragma, value] of Object.entries(options.sqlitePragmas ?? {})) {
+    args.push('--sqlite-pragma', `${pragma}=${value}`);
+  }
   if (options.namespace && options.namespace !== 'default') args.push('--namespace', options.namespace);
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_DEFINITIONS)) {
     args.push('--search-attribute', `${name}=${type}`);
@@ -162,6 +169,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     namespace,
     uiUrl: uiPort === false ? undefined : `http://localhost:${uiPort}`,
     stop: () => stopChild(child),
+    pid: child.pid,
   };
 }
 
@@ -193,5 +201,6 @@ async function startWithSdkDownload(
     namespace,
     uiUrl: uiPort === false ? undefined : `http://localhost:${uiPort}`,
     stop: () => env.teardown(),
+    pid: undefined,
   };
 }

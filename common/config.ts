@@ -40,6 +40,8 @@ export interface WorkerConfig {
   /** Object types (`subscription`, `invoice`, ...) whose handlers retrieve the object from the API. */
   refetchObjects: string[];
   reconcileIntervalMinutes: number;
+  /** host:port where the worker serves Prometheus metrics (the SDK's and ours); off when unset. */
+  metricsAddress: string | undefined;
   temporal: TemporalConfig;
 }
 
@@ -60,6 +62,14 @@ export function positiveInt(env: Env, name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) {
     throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
+  }
+  return value;
+}
+
+function hostPort(env: Env, name: string): string | undefined {
+  const value = optional(env, name);
+  if (value !== undefined && !/^[^\s:/]+:\d{1,5}$/.test(value)) {
+    throw new ConfigError(`${name} must be host:port (e.g. 0.0.0.0:9464), got "${value}"`);
   }
   return value;
 }
@@ -126,6 +136,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     stripeApi,
     refetchObjects,
     reconcileIntervalMinutes: positiveInt(env, 'STRIPE_RECONCILE_INTERVAL_MINUTES', 5),
+    metricsAddress: hostPort(env, 'WORKER_METRICS_ADDRESS'),
     temporal: loadTemporalConfig(env),
   };
 }

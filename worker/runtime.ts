@@ -19,7 +19,9 @@ export function installWorkerRuntime({ logger, metricsAddress, minLogLevel }: Wo
   return Runtime.install({
     logger: temporalLoggerFor(logger, minLogLevel),
     ...(metricsAddress && {
-      telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress, countersTotalSuffix: true } } },
+      telemetryOptions: {
+        metrics: { prometheus: { bindAddress: metricsAddress, countersTotalSuffix: true } },
+      },
     }),
   });
 }

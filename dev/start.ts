@@ -11,11 +11,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { loadIngressConfig, parseWebhookSecrets, positiveInt } from '../common/config';
+import { loadIngressConfig, loadWorkerConfig, parseWebhookSecrets, positiveInt } from '../common/config';
 import { logger } from '../common/logger';
 import { temporalLoggerFor } from '../common/temporal-logger';
 import { openPglite, openPostgres } from '../db/client';
 import { startIngress } from '../ingress/server';
+import { startStripeServices } from '../ops/reconcile-schedule';
 import { createStripeWorker } from '../worker/create-worker';
 import { configureNamespace, isPortFree, startDevServer } from './dev-server';
 import type { DevServer } from './dev-server';
@@ -75,8 +76,25 @@ async function main(): Promise<void> {
     : await openPglite(path.join(DATA_DIR, 'pglite'));
   await database.migrate();
 
+  // The worker's Stripe settings as worker/main.ts reads them (the database is chosen above).
+  const workerConfig = loadWorkerConfig({
+    ...process.env,
+    DATABASE_URL: process.env.DATABASE_URL ?? 'embedded',
+  });
+  const stripe = await startStripeServices(
+    workerConfig.stripeApi,
+    temporal,
+    workerConfig.reconcileIntervalMinutes * 60,
+  );
   const workerConnection = await NativeConnection.connect({ address: temporal.address });
-  const worker = await createStripeWorker({ connection: workerConnection, temporal, db: database.db });
+  const worker = await createStripeWorker({
+    connection: workerConnection,
+    temporal,
+    db: database.db,
+    stripeApi: stripe?.stripeApi,
+    refetchObjects: workerConfig.refetchObjects,
+    client: stripe?.client,
+  });
   const workerRunning = worker.run();
 
   const ingress = await startIngress(config);
@@ -92,6 +110,7 @@ async function main(): Promise<void> {
   Webhook URL     http://localhost:${port}/webhooks/stripe
   Temporal Web UI ${uiUrl}/namespaces/${temporal.namespace}/workflows
   Database        ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded PGlite in ${database.location}`}
+  Reconciliation  ${stripe ? `every ${workerConfig.reconcileIntervalMinutes} min from Stripe's Events API (schedule ${stripe.scheduleId})` : 'off (set STRIPE_API_KEY to turn it on)'}
   Signing secret  ${secrets[0]}${process.env.STRIPE_WEBHOOK_SECRET ? ' (from STRIPE_WEBHOOK_SECRET)' : ` (saved in ${LOCAL_SECRET_FILE})`}
 
   Send a signed sample event:   npm run send -- customer.subscription.created
@@ -104,6 +123,7 @@ async function main(): Promise<void> {
   await workerRunning;
   await ingressStopped;
   await workerConnection.close();
+  await stripe?.close();
   await database.close();
   await devServer?.stop();
 }

@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createReconcileActivities } from '../activities/reconcile';
 import type { TemporalConfig } from '../common/config';
+import type { StripeApi } from '../common/stripe-api';
 import type { Database } from '../db/client';
 import { workerTuning } from './tuning';
 
@@ -15,7 +18,12 @@ export interface StripeWorkerOptions {
   temporal: TemporalConfig;
   db: Database;
   /** A prebundled workflow file; defaults to the build's bundle when it exists. */
-  workflowBundlePath?: string;
+  workflowBundlePath?: string | undefined;
+  /** Stripe's API when STRIPE_API_KEY is set: re-fetch in the handlers, and reconciliation. */
+  stripeApi?: StripeApi | undefined;
+  refetchObjects?: readonly string[] | undefined;
+  /** A client for the reconcile activity to start missed events with; reconciliation needs it and stripeApi. */
+  client?: Client | undefined;
 }
 
 /** Prebundled workflow code when there is a bundle, else the sources (bundled at worker start). */
@@ -32,13 +40,20 @@ export async function createStripeWorker({
   temporal,
   db,
   workflowBundlePath,
+  stripeApi,
+  refetchObjects,
+  client,
 }: StripeWorkerOptions): Promise<Worker> {
+  const reconcile =
+    stripeApi && client
+      ? createReconcileActivities({ db, client, stripeApi, taskQueue: temporal.taskQueue })
+      : {};
   return Worker.create({
     ...workerTuning,
     connection,
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
     ...workflowSource(workflowBundlePath),
-    activities: createActivities({ db }),
+    activities: { ...createActivities({ db, stripeApi, refetchObjects }), ...reconcile },
   });
 }

@@ -3,6 +3,7 @@ import { loadWorkerConfig } from '../common/config';
 import { logger } from '../common/logger';
 import { temporalLoggerFor } from '../common/temporal-logger';
 import { openPostgres } from '../db/client';
+import { startStripeServices } from '../ops/reconcile-schedule';
 import { createStripeWorker } from './create-worker';
 
 /**
@@ -15,14 +16,32 @@ async function main(): Promise<void> {
   const database = await openPostgres(config.databaseUrl);
   await database.migrate();
   const connection = await NativeConnection.connect({ address: config.temporal.address });
+  // With STRIPE_API_KEY: re-fetch, and the reconcile schedule (created or updated idempotently).
+  const stripe = await startStripeServices(
+    config.stripeApi,
+    config.temporal,
+    config.reconcileIntervalMinutes * 60,
+  ).catch(async (err) => {
+    await connection.close();
+    await database.close();
+    throw err;
+  });
   try {
-    const worker = await createStripeWorker({ connection, temporal: config.temporal, db: database.db });
+    const worker = await createStripeWorker({
+      connection,
+      temporal: config.temporal,
+      db: database.db,
+      stripeApi: stripe?.stripeApi,
+      refetchObjects: config.refetchObjects,
+      client: stripe?.client,
+    });
     logger.info(
       { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace },
       'worker started',
     );
     await worker.run();
   } finally {
+    await stripe?.close();
     await connection.close();
     await database.close();
   }

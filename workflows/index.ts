@@ -1,2 +1,3 @@
 export { processStripeEvent } from './process-stripe-event';
 export type { ProcessResult } from './process-stripe-event';
+export { reconcileWithStripe } from './reconcile';

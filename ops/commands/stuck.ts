@@ -1,0 +1,178 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { StripeEventType } from '../../common/search-attributes';
+import { mapWithConcurrency } from '../../activities/reconcile';
+import { WORKFLOW_TYPE } from '../../ingress/event-starter';
+import type { Ops } from '../context';
+import { ago, table, truncate, UsageError } from '../format';
+import { failingWorkflowTaskOf, pendingActivityOf } from '../pending';
+import type { PendingState } from '../pending';
+import { queryString } from '../temporal-reset';
+import { listPauses, renderPauses } from './pause';
+import type { HandlerPause } from './pause';
+
+/** Describe calls in flight at once: fast on thousands of running events, gentle on the frontend. */
+const DESCRIBE_CONCURRENCY = 16;
+
+export interface StuckOptions {
+  type?: string | undefined;
+  /** Only workflows started more than this many ms ago. */
+  olderThanMs?: number | undefined;
+  /** Stop after this many running workflows (the newest are left out). */
+  limit?: number | undefined;
+}
+
+export interface StuckEvent {
+  eventId: string;
+  eventType: string | undefined;
+  startTime: Date;
+  /** failing or paused (a pending activity), or workflow-task (the workflow code itself fails). */
+  state: PendingState | 'workflow-task';
+  activityType: string | undefined;
+  attempt: number;
+  lastFailureType: string | undefined;
+  lastFailureMessage: string | undefined;
+  nextAttemptAt: Date | undefined;
+  webUi: string;
+}
+
+export interface StuckReport {
+  query: string;
+  /** Running workflows the query matched (each described once). */
+  running: number;
+  /** Running but healthy: first attempt in flight. */
+  inProgress: number;
+  stuck: StuckEvent[];
+  /** From handler_pauses, when DATABASE_URL is set. */
+  pausedHandlers: HandlerPause[] | undefined;
+  /** The query hit the limit: more running workflows exist. */
+  truncated: boolean;
+}
+
+/** The visibility query behind `stuck`; also printed so it can be pasted into the Web UI. */
+export function stuckQuery(taskQueue: string, options: StuckOptions, now = Date.now()): string {
+  // The task queue scopes it to this pipeline when several share a namespace.
+  const clauses = [
+    `WorkflowType=${queryString(WORKFLOW_TYPE)}`,
+    `TaskQueue=${queryString(taskQueue)}`,
+    'ExecutionStatus="Running"',
+  ];
+  if (options.type) {
+    if (!/^[a-z0-9_.]+$/.test(options.type))
+      throw new UsageError(`--type: not an event type: "${options.type}"`);
+    clauses.push(`StripeEventType=${queryString(options.type)}`);
+  }
+  if (options.olderThanMs)
+    clauses.push(`StartTime < ${queryString(new Date(now - options.olderThanMs).toISOString())}`);
+  return clauses.join(' AND ');
+}
+
+/**
+ * Running events whose handler is failing. Visibility narrows it to running workflows (closed ones
+ * are never touched, however many), pages through them, and only those are described, a bounded
+ * number at a time, to read the pending activity's attempt and last failure.
+ */
+export async function findStuck(ops: Ops, options: StuckOptions = {}): Promise<StuckReport> {
+  const query = stuckQuery(ops.config.temporal.taskQueue, options);
+  const limit = options.limit ?? 10_000;
+  const running: Array<{
+    workflowId: string;
+    runId: string;
+    startTime: Date;
+    eventType: string | undefined;
+  }> = [];
+  let truncated = false;
+  for await (const execution of ops.client.workflow.list({ query, pageSize: 1000 })) {
+    if (running.length >= limit) {
+      truncated = true;
+      break;
+    }
+    running.push({
+      workflowId: execution.workflowId,
+      runId: execution.runId,
+      startTime: execution.startTime,
+      eventType: execution.typedSearchAttributes.get(StripeEventType),
+    });
+  }
+  const described = await mapWithConcurrency(running, DESCRIBE_CONCURRENCY, async (execution) => {
+    try {
+      const description = await ops.client.workflow
+        .getHandle(execution.workflowId, execution.runId)
+        .describe();
+      return {
+        execution,
+        pending: pendingActivityOf(description),
+        workflowTask: failingWorkflowTaskOf(description),
+      };
+    } catch (err) {
+      // Closed between the list and the describe.
+      if (err instanceof WorkflowNotFoundError)
+        return { execution, pending: undefined, workflowTask: undefined };
+      throw err;
+    }
+  });
+  const stuck: StuckEvent[] = [];
+  for (const { execution, pending, workflowTask } of described) {
+    const base = {
+      eventId: execution.workflowId,
+      eventType: execution.eventType,
+      startTime: execution.startTime,
+      webUi: ops.workflowUrl(execution.workflowId),
+    };
+    if (pending && pending.state !== 'running') {
+      stuck.push({
+        ...base,
+        state: pending.state,
+        activityType: pending.activityType,
+        attempt: pending.attempt,
+        lastFailureType: pending.lastFailureType,
+        lastFailureMessage: pending.lastFailureMessage,
+        nextAttemptAt: pending.nextAttemptAt,
+      });
+    } else if (workflowTask) {
+      stuck.push({
+        ...base,
+        state: 'workflow-task',
+        activityType: undefined,
+        attempt: workflowTask.attempt,
+        lastFailureType: undefined,
+        lastFailureMessage: 'the workflow task keeps failing: see the worker log or the Web UI',
+        nextAttemptAt: undefined,
+      });
+    }
+  }
+  stuck.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+  const db = await ops.db();
+  return {
+    query,
+    running: running.length,
+    inProgress: running.length - stuck.length,
+    stuck,
+    pausedHandlers: db ? await listPauses(db) : undefined,
+    truncated,
+  };
+}
+
+export function renderStuck(report: StuckReport): string {
+  const lines = [
+    `${report.stuck.length} stuck of ${report.running} running${report.truncated ? ' (limit reached: more are running)' : ''}; query: ${report.query}`,
+  ];
+  if (report.stuck.length > 0) {
+    lines.push(
+      '',
+      table(
+        ['EVENT', 'TYPE', 'AGE', 'STATE', 'HANDLER', 'ATTEMPT', 'LAST ERROR'],
+        report.stuck.map((event) => [
+          event.eventId,
+          event.eventType,
+          ago(event.startTime)?.replace(' ago', ''),
+          event.state,
+          event.activityType,
+          event.attempt,
+          truncate(event.lastFailureMessage, 90),
+        ]),
+      ),
+    );
+  }
+  if (report.pausedHandlers) lines.push('', renderPauses(report.pausedHandlers));
+  return lines.join('\n');
+}

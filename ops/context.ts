@@ -1,0 +1,85 @@
+import { Client, Connection } from '@temporalio/client';
+import { loadStripeApiConfig, loadTemporalConfig } from '../common/config';
+import type { StripeApiConfig, TemporalConfig } from '../common/config';
+import { createStripeApi } from '../common/stripe-api';
+import type { StripeApi } from '../common/stripe-api';
+import { openPostgres } from '../db/client';
+import type { Database, DatabaseHandle } from '../db/client';
+import { UsageError } from './format';
+
+type Env = Record<string, string | undefined>;
+
+/** The services' own configuration (same variables), plus where the Web UI is for links. */
+export interface OpsConfig {
+  temporal: TemporalConfig;
+  databaseUrl: string | undefined;
+  stripeApi: StripeApiConfig | undefined;
+  uiUrl: string;
+}
+
+export function loadOpsConfig(env: Env = process.env): OpsConfig {
+  return {
+    temporal: loadTemporalConfig(env),
+    databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    stripeApi: loadStripeApiConfig(env),
+    uiUrl: (env.TEMPORAL_UI_URL?.trim() || 'http://localhost:8233').replace(/\/$/, ''),
+  };
+}
+
+/** What every command gets: a Temporal client, and Postgres and Stripe's API when configured. */
+export interface Ops {
+  config: OpsConfig;
+  client: Client;
+  /** The billing database, or undefined without DATABASE_URL. */
+  db(): Promise<Database | undefined>;
+  /** The database, or a usage error naming DATABASE_URL. */
+  requireDb(why: string): Promise<Database>;
+  /** Stripe's API, or a usage error naming STRIPE_API_KEY. */
+  requireStripeApi(why: string): StripeApi;
+  workflowUrl(workflowId: string, runId?: string): string;
+  close(): Promise<void>;
+}
+
+export interface OpsOverrides {
+  client?: Client;
+  db?: Database;
+  stripeApi?: StripeApi;
+}
+
+/** Connections are opened on first use: `pause-handler` never dials Temporal, `stuck` may skip Postgres. */
+export function createOps(config: OpsConfig, overrides: OpsOverrides = {}): Ops {
+  const connection = overrides.client ? undefined : Connection.lazy({ address: config.temporal.address });
+  const client = overrides.client ?? new Client({ connection, namespace: config.temporal.namespace });
+  let database: Promise<DatabaseHandle> | undefined;
+  let stripeApi = overrides.stripeApi;
+  const db = async () => {
+    if (overrides.db) return overrides.db;
+    if (!config.databaseUrl) return undefined;
+    database ??= openPostgres(config.databaseUrl);
+    return (await database).db;
+  };
+  return {
+    config,
+    client,
+    db,
+    async requireDb(why) {
+      const found = await db();
+      if (!found) throw new UsageError(`${why} needs the billing database: set DATABASE_URL`);
+      return found;
+    },
+    requireStripeApi(why) {
+      if (stripeApi) return stripeApi;
+      if (!config.stripeApi) throw new UsageError(`${why} needs Stripe's API: set STRIPE_API_KEY`);
+      stripeApi = createStripeApi(config.stripeApi);
+      return stripeApi;
+    },
+    workflowUrl(workflowId, runId) {
+      const base = `${config.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+      return runId ? `${base}/${runId}` : base;
+    },
+    async close() {
+      if (database) await (await database).close();
+      if (connection) await connection.close();
+    },
+  };
+}

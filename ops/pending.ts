@@ -1,0 +1,60 @@
+import type { WorkflowExecutionDescription } from '@temporalio/client';
+import { optionalTsToDate } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
+import { HANDLER_PAUSED } from '../activities/pause';
+
+const PendingActivityState = temporal.api.enums.v1.PendingActivityState;
+
+/**
+ * - failing: the handler has failed at least once and is waiting for its next attempt (or in it);
+ * - paused: it fails because an operator paused the handler (`pause-handler`);
+ * - running: first attempt in progress or scheduled, nothing wrong yet.
+ */
+export type PendingState = 'failing' | 'paused' | 'running';
+
+export interface PendingActivity {
+  activityType: string;
+  state: PendingState;
+  attempt: number;
+  lastFailureType: string | undefined;
+  lastFailureMessage: string | undefined;
+  lastStartedAt: Date | undefined;
+  nextAttemptAt: Date | undefined;
+}
+
+export interface PendingWorkflowTask {
+  attempt: number;
+}
+
+export function pendingActivityOf(description: WorkflowExecutionDescription): PendingActivity | undefined {
+  const [pending] = description.raw.pendingActivities ?? [];
+  if (!pending) return undefined;
+  const failure = pending.lastFailure ?? undefined;
+  // An ActivityFailure wraps the handler's ApplicationFailure; the type is on whichever carries it.
+  const failureType =
+    failure?.applicationFailureInfo?.type ?? failure?.cause?.applicationFailureInfo?.type ?? undefined;
+  const attempt = pending.attempt ?? 1;
+  const state: PendingState =
+    failureType === HANDLER_PAUSED
+      ? 'paused'
+      : failure || attempt > 1 || pending.state === PendingActivityState.PENDING_ACTIVITY_STATE_PAUSED
+        ? 'failing'
+        : 'running';
+  return {
+    activityType: pending.activityType?.name ?? 'unknown',
+    state,
+    attempt,
+    lastFailureType: failureType ?? undefined,
+    lastFailureMessage: failure?.message ?? undefined,
+    lastStartedAt: optionalTsToDate(pending.lastStartedTime),
+    nextAttemptAt: optionalTsToDate(pending.nextAttemptScheduleTime),
+  };
+}
+
+/** A workflow task failing over and over (non-determinism, a bug in workflow code). */
+export function failingWorkflowTaskOf(
+  description: WorkflowExecutionDescription,
+): PendingWorkflowTask | undefined {
+  const attempt = description.raw.pendingWorkflowTask?.attempt ?? 0;
+  return attempt > 1 ? { attempt } : undefined;
+}

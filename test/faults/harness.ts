@@ -1,0 +1,194 @@
+/**
+ * What every fault test shares: the size of the run (fast in `npm test`, full with FAULTS_FULL=1,
+ * i.e. `npm run faults`), a stream of events that each write their own mirror row, and the check
+ * made after the fault has cleared:
+ *
+ * 1. every event was acknowledged (the sender retried until it got a 2xx);
+ * 2. every workflow of the test's task queue completed, none failed, timed out or was terminated,
+ *    and there is exactly one run per event;
+ * 3. every handled event has exactly one ledger row, outcome `applied`, and nothing else is there;
+ * 4. the mirror agrees with the ledger: each event's object row exists and was written by that
+ *    event, no table holds rows no event wrote, and the outbox holds exactly one message per event
+ *    that asks for one.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Client } from '@temporalio/client';
+import type { StripeEvent } from '../../common/stripe-event';
+import type { Database } from '../../db/client';
+import { fixtureEvent } from '../../dev/fixtures';
+import { query } from '../helpers/db';
+import type { DeliveryReport } from '../helpers/load-generator';
+import { attemptSummary } from '../helpers/load-generator';
+
+export const FULL = process.env.FAULTS_FULL === '1';
+
+/** `fast` in `npm test`, `full` in `npm run faults`. */
+export function size<T>(fast: T, full: T): T {
+  return FULL ? full : fast;
+}
+
+export const FAULT_SECRET = 'whsec_fault_injection_secret';
+
+interface EventKind {
+  type: string;
+  /** The mirror table the event's object lands in; none for a type without a handler. */
+  table?: string;
+  /** The event queues one outbox message. */
+  notifies?: boolean;
+}
+
+/** One of each handler family, plus a type with no handler (completes as ignored, no ledger row). */
+const KINDS: EventKind[] = [
+  { type: 'customer.updated', table: 'customers' },
+  { type: 'customer.subscription.updated', table: 'subscriptions' },
+  { type: 'invoice.payment_failed', table: 'invoices', notifies: true },
+  { type: 'payment_intent.succeeded', table: 'payment_intents' },
+  { type: 'charge.succeeded', table: 'charges' },
+  { type: 'refund.created', table: 'refunds' },
+  { type: 'charge.dispute.created', table: 'disputes' },
+  { type: 'checkout.session.completed', table: 'checkout_sessions' },
+  { type: 'product.created' },
+];
+
+export interface FaultEvent {
+  event: StripeEvent;
+  kind: EventKind;
+  objectId: string;
+}
+
+/** `count` events cycling through KINDS, each about a fresh object, so each one is `applied`. */
+export function faultEvents(count: number): FaultEvent[] {
+  return Array.from({ length: count }, (_, index) => {
+    const kind = KINDS[index % KINDS.length]!;
+    const objectId = `obj_fault_${randomBytes(8).toString('hex')}`;
+    return { event: fixtureEvent(kind.type, { object: { id: objectId } }), kind, objectId };
+  });
+}
+
+export interface Outcome {
+  events: number;
+  acknowledged: number;
+  attempts: Record<string, number>;
+  ledgerRows: number;
+  duplicates: number;
+  failed: number;
+  /** From the first POST until the last workflow completed. */
+  elapsedMs: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function countWorkflows(client: Client, taskQueue: string, status?: string): Promise<number> {
+  const filter = status ? ` AND ExecutionStatus="${status}"` : '';
+  const { count } = await client.workflow.count(`TaskQueue="${taskQueue}"${filter}`);
+  return count;
+}
+
+/** Waits until no workflow of the task queue is running and every event has its run. */
+export async function waitForWorkflows(
+  client: Client,
+  taskQueue: string,
+  expected: number,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const [all, running] = await Promise.all([
+      countWorkflows(client, taskQueue),
+      countWorkflows(client, taskQueue, 'Running'),
+    ]);
+    if (all >= expected && running === 0) return;
+    last = `${all} of ${expected} started, ${running} running`;
+    await sleep(500);
+  }
+  throw new Error(`workflows of ${taskQueue} not done after ${timeoutMs} ms: ${last}`);
+}
+
+/** The four checks of the header, after waiting for the workflows. Returns the figures. */
+export async function assertExactlyOnce(args: {
+  db: Database;
+  client: Client;
+  taskQueue: string;
+  sent: FaultEvent[];
+  report: DeliveryReport;
+  startedAt: number;
+  settleTimeoutMs?: number;
+}): Promise<Outcome> {
+  const { db, client, taskQueue, sent, report } = args;
+  assert.deepEqual(report.unacknowledged, [], 'every event is acknowledged once the sender has retried');
+  assert.equal(report.acknowledged.size, sent.length);
+
+  await waitForWorkflows(client, taskQueue, sent.length, args.settleTimeoutMs ?? 120_000);
+  const elapsedMs = Date.now() - args.startedAt;
+  const failed = await countWorkflows(client, taskQueue, 'Failed');
+  assert.equal(failed, 0, 'no workflow failed');
+  assert.equal(await countWorkflows(client, taskQueue), sent.length, 'one run per event, no more');
+  assert.equal(
+    await countWorkflows(client, taskQueue, 'Completed'),
+    sent.length,
+    'every run completed (none timed out, was terminated or is still running)',
+  );
+
+  const handled = sent.filter(({ kind }) => kind.table !== undefined);
+  const ledger = await query<{ id: string; outcome: string; n: number }>(
+    db,
+    sql`select id, min(outcome) as outcome, count(*)::int as n from stripe_events group by id`,
+  );
+  const duplicates = ledger.filter((row) => row.n !== 1).length;
+  assert.equal(duplicates, 0, 'no event id has more than one ledger row');
+  const byId = new Map(ledger.map((row) => [row.id, row.outcome]));
+  const missing = handled
+    .filter(({ event }) => byId.get(event.id) !== 'applied')
+    .map(({ event }) => event.id);
+  assert.deepEqual(
+    missing.slice(0, 10),
+    [],
+    `${missing.length} handled events lack their applied ledger row`,
+  );
+  assert.equal(ledger.length, handled.length, 'the ledger holds the handled events and nothing else');
+
+  await assertMirrorAgrees(db, handled);
+  return {
+    events: sent.length,
+    acknowledged: report.acknowledged.size,
+    attempts: attemptSummary(report.attempts),
+    ledgerRows: ledger.length,
+    duplicates,
+    failed,
+    elapsedMs,
+  };
+}
+
+async function assertMirrorAgrees(db: Database, handled: FaultEvent[]): Promise<void> {
+  const tables = [...new Set(handled.map(({ kind }) => kind.table!))];
+  for (const table of tables) {
+    const expected = handled.filter(({ kind }) => kind.table === table);
+    const rows = await query<{ id: string; source_event_id: string }>(
+      db,
+      sql`select id, source_event_id from ${sql.identifier(table)}`,
+    );
+    const writer = new Map(rows.map((row) => [row.id, row.source_event_id]));
+    const wrong = expected.filter(({ event, objectId }) => writer.get(objectId) !== event.id);
+    assert.equal(wrong.length, 0, `${table}: ${wrong.length} objects not written by their event`);
+    assert.equal(rows.length, expected.length, `${table}: no row that no event wrote`);
+  }
+  const notifying = handled.filter(({ kind }) => kind.notifies);
+  const outbox = await query<{ event_id: string; n: number }>(
+    db,
+    sql`select event_id, count(*)::int as n from notifications group by event_id`,
+  );
+  const perEvent = new Map(outbox.map((row) => [row.event_id, row.n]));
+  assert.ok(
+    notifying.every(({ event }) => perEvent.get(event.id) === 1),
+    'one outbox message per event that asks for one',
+  );
+  assert.equal(outbox.length, notifying.length, 'no outbox message for any other event');
+}
+
+/** One line for the test report. */
+export function describeOutcome(outcome: Outcome, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ ...outcome, ...extra });
+}

@@ -1,15 +1,20 @@
 import { once } from 'node:events';
+import { createServer } from 'node:http';
 import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Client } from '@temporalio/client';
 import type { IngressConfig } from '../common/config';
+import { logger } from '../common/logger';
 import { createLazyClient } from '../common/temporal';
 import { createApp } from './app';
 import { createTemporalEventStarter } from './event-starter';
 
 // raw-body waits forever for a client that trickles its body; Node's own timer bounds the whole
-// request (answering 408). A real Stripe delivery is a few KB sent at once.
-const REQUEST_TIMEOUT_MS = 30_000;
+// request (config.requestTimeoutMs, answering 408). A real Stripe delivery is a few KB sent at once.
 const HEADERS_TIMEOUT_MS = 10_000;
+// How often Node looks for requests past those timeouts. Its default, 30 s, would let a trickled
+// body live up to twice the configured timeout.
+const TIMEOUT_CHECK_INTERVAL_MS = 1000;
 // In-flight requests get this long to finish (each is bounded by the start deadline) before exit.
 const SHUTDOWN_GRACE_MS = 15_000;
 
@@ -35,9 +40,17 @@ export async function startIngress(
     toleranceSeconds: config.toleranceSeconds,
     maxBodyBytes: config.maxBodyBytes,
   });
-  const server = app.listen(config.port);
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  const handle = app.callback(); // Koa answers its own errors; the promise never rejects
+  const server = createServer(
+    {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, config.requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, config.requestTimeoutMs),
+    },
+    (req, res) => void handle(req, res),
+  );
+  server.on('clientError', answerClientError);
+  server.listen(config.port);
   await once(server, 'listening');
 
   return {
@@ -53,4 +66,42 @@ export async function startIngress(
       await client.connection.close();
     },
   };
+}
+
+/** Requests Node refuses before Koa sees them: the same `{ error, message }` answers as the app's. */
+const CLIENT_ERRORS: Record<string, { status: string; error: string; message: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: '408 Request Timeout',
+    error: 'request_timeout',
+    message: 'The request was not received completely in time (INGRESS_REQUEST_TIMEOUT_MS).',
+  },
+  HPE_HEADER_OVERFLOW: {
+    status: '431 Request Header Fields Too Large',
+    error: 'headers_too_large',
+    message: 'The request headers are over the server limit (16 KiB).',
+  },
+};
+const MALFORMED = {
+  status: '400 Bad Request',
+  error: 'malformed_request',
+  message: 'The request is not valid HTTP/1.1.',
+};
+
+/**
+ * Replaces Node's default answer (a bare status line, no body) with a JSON reason, on the same
+ * condition Node uses: only while nothing of a response has been written to the socket yet.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  const code = err.code ?? '';
+  const answer = CLIENT_ERRORS[code] ?? MALFORMED;
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (code !== 'ECONNRESET' && socket.writable && !inFlight?.headersSent) {
+    const body = JSON.stringify({ error: answer.error, message: answer.message });
+    socket.write(
+      `HTTP/1.1 ${answer.status}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    logger.warn({ reason: answer.error }, 'request refused before routing');
+  }
+  socket.destroy();
 }

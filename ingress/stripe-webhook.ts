@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import Stripe from 'stripe';
 import { whyNotAStripeEvent } from '../common/stripe-event';
 import type { StripeEvent } from '../common/stripe-event';
@@ -98,6 +99,25 @@ function checkTimestamp(timestamp: number, toleranceSeconds: number, nowSeconds:
   );
 }
 
+/**
+ * Deeper than any Stripe event (an expanded invoice line is about ten levels down). A signed body
+ * nested thousands deep parses, but the Temporal client's JSON.stringify then overflows the stack:
+ * that surfaced as 503, which Stripe would retry for three days.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Iterative, so a hostile depth cannot overflow the stack here either. */
+function deeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [node, depth] = next;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
 function parseJson(rawBody: Buffer): unknown {
   try {
     return JSON.parse(rawBody.toString('utf8')) as unknown;
@@ -129,7 +149,20 @@ export function verifyStripeEvent(
   const { timestamp } = parseSignatureHeader(header);
   const parsed = constructWithAnySecret(rawBody, header, secrets);
   checkTimestamp(timestamp, toleranceSeconds, nowSeconds);
+  // JSON is UTF-8 (RFC 8259); a lossy decode would start a workflow on text nobody signed.
+  if (!isUtf8(rawBody)) {
+    throw new WebhookRejection(
+      'invalid_json',
+      'The signature is valid but the body is not UTF-8 text. Send the event exactly as Stripe delivered it.',
+    );
+  }
   const body = parsed === NOT_PARSED ? parseJson(rawBody) : parsed;
+  if (deeperThan(body, MAX_JSON_DEPTH)) {
+    throw new WebhookRejection(
+      'not_a_stripe_event',
+      `The signature is valid but the body nests deeper than ${MAX_JSON_DEPTH} levels; no Stripe event does.`,
+    );
+  }
   const why = whyNotAStripeEvent(body);
   if (why !== undefined) {
     throw new WebhookRejection(

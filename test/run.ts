@@ -4,13 +4,18 @@
  *   activities  handlers against a real Postgres
  *   workflows   workflows on a real Temporal dev server (+ Postgres)
  *   integration HTTP → ingress → Temporal → worker → Postgres, with fixtures signed for real
+ *   faults      real worker and ingress processes under Postgres and Temporal outages, crashes,
+ *               duplicate replicas and hostile input (FAULTS_FULL=1, `npm run faults`: full size)
  *
  * One dev server (in memory, headless) and one workflow bundle are made here and shared by every
  * test file through the environment; each file uses its own task queue and its own database.
  * `npm test -- unit` (or `npm run test:unit`) runs one tier.
+ *
+ * Everything the run prints, and every log the processes it starts write (TEST_LOG_DIR), is kept
+ * in one folder and searched for the fixtures' personal data afterwards: a hit fails the run.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,9 +23,11 @@ import postgres from 'postgres';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer } from '../dev/dev-server';
 import type { DevServer } from '../dev/dev-server';
+import { FIXTURES_DIR } from '../dev/fixtures';
+import { findLeaks, logFilesIn, personalDataIn } from './faults/log-hygiene';
 import { ADMIN_DATABASE_URL } from './helpers/db';
 
-const TIERS = ['unit', 'activities', 'workflows', 'integration'] as const;
+const TIERS = ['unit', 'activities', 'workflows', 'integration', 'faults'] as const;
 type Tier = (typeof TIERS)[number];
 
 function testFiles(tier: Tier): string[] {
@@ -51,16 +58,21 @@ async function main(): Promise<void> {
     .filter((arg): arg is Tier => (TIERS as readonly string[]).includes(arg));
   const tiers: readonly Tier[] = requested.length > 0 ? requested : TIERS;
   const needsPostgres = tiers.some((tier) => tier !== 'unit');
-  const needsTemporal = tiers.some((tier) => tier === 'workflows' || tier === 'integration');
+  const needsTemporal = tiers.some((tier) => tier !== 'unit' && tier !== 'activities');
 
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'stripe-temporal-test-'));
+  const logDir = path.join(scratch, 'logs');
+  mkdirSync(logDir);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    TEST_LOG_DIR: logDir,
+  };
   let server: DevServer | undefined;
-  let scratch: string | undefined;
   if (needsPostgres) await assertPostgresReachable();
   if (needsTemporal) {
-    scratch = await mkdtemp(path.join(os.tmpdir(), 'stripe-temporal-test-'));
     const started = Date.now();
-    server = await startDevServer({ logFile: path.join(scratch, 'temporal.log') });
+    server = await startDevServer({ logFile: path.join(logDir, 'temporal.log') });
     console.log(`# Temporal dev server on ${server.address} (ready in ${Date.now() - started} ms)`);
     const { code } = await bundleWorkflowCode({
       workflowsPath: require.resolve('../workflows'),
@@ -73,17 +85,43 @@ async function main(): Promise<void> {
   }
 
   const files = tiers.flatMap(testFiles);
-  const exitCode = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+  const testsPassed = await new Promise<boolean>((resolve) => {
+    // Piped output is not a terminal: ask for the reporter node --test would pick on one.
+    const reporter = process.stdout.isTTY ? ['--test-reporter=spec'] : [];
+    const args = ['--import', 'tsx', '--test', '--test-concurrency=2', ...reporter, ...files];
+    const child = spawn(process.execPath, args, {
       env,
-      stdio: 'inherit',
+      stdio: ['inherit', 'pipe', 'pipe'],
     });
-    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    // Shown as it comes, and kept for the log-hygiene check.
+    const output = createWriteStream(path.join(logDir, 'test-output.log'));
+    child.stdout.on('data', (chunk: Buffer) => (process.stdout.write(chunk), output.write(chunk)));
+    child.stderr.on('data', (chunk: Buffer) => (process.stderr.write(chunk), output.write(chunk)));
+    child.once('close', (code, signal) => output.end(() => resolve(code === 0 && !signal)));
   });
   await server?.stop();
-  if (scratch && exitCode === 0) await rm(scratch, { recursive: true, force: true });
-  else if (scratch) console.log(`# dev server log kept in ${scratch}/temporal.log`);
-  process.exit(exitCode);
+  const clean = checkLogHygiene(logDir);
+  if (testsPassed && clean) await rm(scratch, { recursive: true, force: true });
+  else console.log(`# logs kept in ${logDir}`);
+  process.exit(testsPassed && clean ? 0 : 1);
+}
+
+/** No email, name, phone number or address line of the fixtures in any log of the run. */
+function checkLogHygiene(logDir: string): boolean {
+  const personal = personalDataIn(FIXTURES_DIR);
+  const files = logFilesIn(logDir);
+  const leaks = findLeaks(files, personal);
+  if (leaks.length === 0) {
+    console.log(`# log hygiene: none of ${personal.length} personal values in ${files.length} log files`);
+    return true;
+  }
+  console.error(`# log hygiene FAILED: personal data from the fixtures appears in the logs`);
+  for (const leak of leaks) {
+    console.error(
+      `#   ${leak.field} (${leak.masked}) × ${leak.occurrences} in ${path.relative(logDir, leak.logFile)}`,
+    );
+  }
+  return false;
 }
 
 main().catch((err) => {

@@ -107,6 +107,8 @@ describe('Temporal outage under load', () => {
     const downStatuses = new Set(whileDown.map((a) => `${a.status}:${a.error}`));
     assert.ok(whileDown.length > 0, 'the sender kept delivering during the outage');
     assert.deepEqual([...downStatuses], ['503:temporal_unavailable'], 'only 503 while Temporal is down');
+    const restartedAt = restartingAt + restartMs;
+    const acksAfterRestart = [...report.acknowledged.values()].filter((at) => at > restartedAt);
     const refused = new Set(report.attempts.filter((a) => a.status === 503).map((a) => a.eventId));
 
     await connection.close();
@@ -132,7 +134,10 @@ describe('Temporal outage under load', () => {
         ackedBeforeKill: ackedBeforeKill.size,
         answeredWhileDown: whileDown.length,
         refusedEvents: refused.size,
+        killedAfterMs: killedAt - startedAt,
         restartMs,
+        firstAckAfterRestartMs: Math.min(...acksAfterRestart) - restartedAt,
+        lastAckAfterRestartMs: Math.max(...acksAfterRestart) - restartedAt,
       }),
     );
   });

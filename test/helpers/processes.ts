@@ -129,6 +129,8 @@ export async function startWorkerProcess(
   databaseUrl: string,
 ): Promise<ServiceProcess> {
   const worker = spawnService(name, 'worker/main.ts', {
+    // The bundle test/run.ts made, once worker/main.ts reads this (it bundles at start otherwise).
+    ...(process.env.TEST_WORKFLOW_BUNDLE ? { WORKFLOW_BUNDLE_PATH: process.env.TEST_WORKFLOW_BUNDLE } : {}),
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_TASK_QUEUE: temporal.taskQueue,

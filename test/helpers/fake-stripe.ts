@@ -16,6 +16,8 @@ export interface FakeStripeRequest {
   path: string;
   /** The query string decoded, repeated keys joined with "," (e.g. `types[0]`, `created[gte]`). */
   query: Record<string, string>;
+  /** The status answered. */
+  status: number;
 }
 
 export interface FakeStripe {
@@ -179,7 +181,14 @@ export async function startFakeStripe(): Promise<FakeStripe> {
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake-stripe');
-    requests.push({ method: req.method ?? 'GET', path: url.pathname, query: queryOf(url) });
+    const logged: FakeStripeRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: queryOf(url),
+      status: 0,
+    };
+    requests.push(logged);
+    res.on('finish', () => (logged.status = res.statusCode));
     if (rateLimited > 0) {
       rateLimited--;
       return stripeError(

@@ -1,0 +1,75 @@
+/**
+ * What the benchmark and the soak share: the build of every process, the dev server (a db file
+ * like `npm start`, or in memory), a log folder per run, and the settings they read.
+ */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { startDevServer } from '../../dev/dev-server';
+import type { DevServer } from '../../dev/dev-server';
+import { buildForBench, ROOT } from './build';
+import type { DesignContext } from './designs';
+import { devServerPid } from './proc';
+
+export interface BenchEnvironment {
+  context: DesignContext;
+  server: DevServer;
+  /** How the dev server was run, for the report. */
+  devServer: { db: string; sqlitePragmas: Record<string, string> };
+  stop(): Promise<void>;
+}
+
+/** `name=value,name=value` → { name: value }. */
+export function pairs(raw: string): Record<string, string> {
+  return Object.fromEntries(
+    raw
+      .split(',')
+      .filter(Boolean)
+      .map((pair) => {
+        const [key, ...value] = pair.split('=');
+        return [key!.trim(), value.join('=').trim()];
+      }),
+  );
+}
+
+// A db file (as `npm start`) in WAL mode: the dev server's default rollback journal with
+// synchronous=FULL syncs every write and collapsed under load (see bench/README.md).
+export const DEFAULT_SQLITE_PRAGMAS = 'journal_mode=wal,synchronous=normal';
+
+export async function startBenchEnvironment(name: string): Promise<BenchEnvironment> {
+  const startedAt = new Date().toISOString();
+  const dataDir = path.join(ROOT, '.data', 'bench');
+  const logDir = path.join(dataDir, 'logs', `${name}-${startedAt.replace(/[:.]/g, '-')}`);
+  const db = process.env.BENCH_TEMPORAL_DB ?? 'file';
+  const sqlitePragmas =
+    db === 'file' ? pairs(process.env.BENCH_SQLITE_PRAGMAS ?? DEFAULT_SQLITE_PRAGMAS) : {};
+  const dbFilename = db === 'file' ? path.join(dataDir, `temporal-${name}-${process.pid}.db`) : undefined;
+  const build = await buildForBench(name);
+  let server: DevServer;
+  try {
+    server = await startDevServer({
+      ...(dbFilename ? { dbFilename } : {}),
+      sqlitePragmas,
+      logFile: path.join(logDir, 'dev-server.log'),
+    });
+  } catch (err) {
+    build.remove();
+    throw err;
+  }
+  const port = Number(server.address.split(':').at(-1));
+  return {
+    server,
+    devServer: { db, sqlitePragmas },
+    context: {
+      buildDir: build.dir,
+      logDir,
+      temporal: { address: server.address, pid: devServerPid(port) },
+      env: pairs(process.env.BENCH_TEMPORAL_ENV ?? ''),
+    },
+    async stop() {
+      await server.stop();
+      build.remove();
+      if (dbFilename)
+        for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbFilename}${suffix}`, { force: true });
+    },
+  };
+}

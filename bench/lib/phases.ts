@@ -1,0 +1,147 @@
+/**
+ * The measurements one design goes through, all on the same event stream: a warm-up, a fixed
+ * offered rate, duplicate deliveries, then rising rates until the design stops keeping up.
+ */
+import { performance } from 'node:perf_hooks';
+import postgres from 'postgres';
+import { CommitWatcher } from './commits';
+import type { RunningDesign } from './designs';
+import type { Delivery, Sender } from './load';
+import { CpuMeter, RssSampler } from './proc';
+import type { RssSummary } from './proc';
+import { percentiles, round } from './stats';
+import type { Percentiles } from './stats';
+import type { EventStream } from './stream';
+
+/** The longest the bench waits for a design to clear its backlog before it measures on. */
+export const SETTLE_TIMEOUT_MS = 600_000;
+
+/** A rate counts as sustained when every POST got 200 and the backlog cleared this soon after. */
+export const SUSTAINED_DRAIN_MS = 2000;
+
+export interface PhaseResult {
+  offeredRate: number;
+  events: number;
+  ackMs: Percentiles;
+  endToEndMs: Percentiles;
+  /** Answers other than 200 (connection errors count as 0). */
+  refused: number;
+  /** Rows committed per second, first send to last commit. */
+  committedPerSecond: number;
+  /** From the last send until every acknowledged event was committed. */
+  drainMs: number;
+  sustained: boolean;
+  /** The generator's worst lag behind its schedule (large values mean it, not the design, was slow). */
+  maxSendLagMs: number;
+  cpuMsPerEvent: Record<string, number>;
+  rssMiB: Record<string, RssSummary>;
+  loadAverage?: string;
+}
+
+export interface DuplicateResult {
+  events: number;
+  ackMs: Percentiles;
+  refused: number;
+  /** Ledger rows added by re-sending already-applied events: must be 0. */
+  ledgerRowsAdded: number;
+}
+
+export class DesignBench {
+  readonly watcher: CommitWatcher;
+  private readonly observer: postgres.Sql;
+
+  constructor(
+    readonly design: RunningDesign,
+    private readonly sender: Sender,
+    private readonly stream: EventStream,
+  ) {
+    this.watcher = new CommitWatcher(design.database.url);
+    this.observer = postgres(design.database.url, { max: 1, onnotice: () => {} });
+  }
+
+  /** Sends stream events [from, from + rate × seconds) at `rate` and measures until they are committed. */
+  async offer(from: number, rate: number, seconds: number, drainTimeoutMs = 60_000): Promise<PhaseResult> {
+    this.design.assertAlive();
+    const events = this.stream.slice(from, Math.round(rate * seconds));
+    const pids = { ...this.design.processes, ...this.design.broker };
+    const cpu = new CpuMeter(pids);
+    const rss = new RssSampler(this.design.processes);
+    rss.start(500);
+    const firstSend = performance.now();
+    const deliveries = await this.sender.sendAtRate(events, rate, (delivery) => {
+      if (delivery.status === 200) this.watcher.expect(delivery.event.id, delivery.sentAt);
+    });
+    const lastSend = performance.now();
+    const drained = await this.watcher.drained(drainTimeoutMs, () => this.design.assertAlive());
+    const drainMs = performance.now() - lastSend;
+    const cpuMsPerEvent = cpu.perEvent(events.length);
+    const rssMiB = rss.stop();
+    this.design.assertAlive();
+
+    const accepted = deliveries.filter((delivery) => delivery.status === 200);
+    const endToEnd = accepted.flatMap((delivery) => this.watcher.endToEnd.get(delivery.event.id) ?? []);
+    const lastCommit = Math.max(
+      ...accepted.map((delivery) => this.watcher.seenAt.get(delivery.event.id) ?? 0),
+    );
+    const refused = deliveries.length - accepted.length;
+    return {
+      offeredRate: rate,
+      events: events.length,
+      ackMs: ackPercentiles(deliveries),
+      endToEndMs: percentiles(endToEnd),
+      refused,
+      committedPerSecond: round(endToEnd.length / ((lastCommit - firstSend) / 1000)),
+      drainMs: round(drainMs),
+      sustained: refused === 0 && drained && drainMs <= SUSTAINED_DRAIN_MS,
+      maxSendLagMs: round(Math.max(...deliveries.map((delivery) => delivery.lagMs))),
+      cpuMsPerEvent: Object.fromEntries(
+        Object.entries(cpuMsPerEvent).map(([role, value]) => [role, round(value, 3)]),
+      ),
+      rssMiB,
+    };
+  }
+
+  /** Waits until every acknowledged event is committed, so the next phase starts clean. */
+  async settle(): Promise<void> {
+    const settled = await this.watcher.drained(SETTLE_TIMEOUT_MS, () => this.design.assertAlive());
+    if (!settled) throw new Error(`${this.design.name}: backlog not cleared in ${SETTLE_TIMEOUT_MS} ms`);
+  }
+
+  /** Re-sends stream events [from, from + count), all already applied, at `rate`. */
+  async duplicates(from: number, count: number, rate: number): Promise<DuplicateResult> {
+    const before = await this.ledgerRows();
+    const deliveries = await this.sender.sendAtRate(this.stream.slice(from, count), rate);
+    // A design that queued the duplicates would apply them after the answer: give it time.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    return {
+      events: count,
+      ackMs: ackPercentiles(deliveries),
+      refused: deliveries.filter((delivery) => delivery.status !== 200).length,
+      ledgerRowsAdded: (await this.ledgerRows()) - before,
+    };
+  }
+
+  /** Acknowledged events whose ledger row is missing once the backlog had `timeoutMs` to clear. */
+  async lost(timeoutMs: number): Promise<{ acknowledged: number; missing: number; ledgerRows: number }> {
+    await this.watcher.drained(timeoutMs, () => this.design.assertAlive());
+    const acknowledged = this.watcher.endToEnd.size + this.watcher.outstanding;
+    const ledgerRows = await this.ledgerRows();
+    return { acknowledged, missing: this.watcher.outstanding, ledgerRows };
+  }
+
+  async close(): Promise<void> {
+    await this.watcher.close();
+    await this.observer.end();
+  }
+
+  private async ledgerRows(): Promise<number> {
+    const [row] = await this.observer<{ count: number }[]>`select count(*)::int as count from stripe_events`;
+    return row?.count ?? 0;
+  }
+}
+
+function ackPercentiles(deliveries: Delivery[]): Percentiles {
+  return percentiles(
+    deliveries.filter((delivery) => delivery.status === 200).map((delivery) => delivery.ackMs),
+  );
+}

@@ -21,19 +21,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const { PENDING_ACTIVITY_STATE_STARTED } = temporal.api.enums.v1.PendingActivityState;
 
-/** Activities handed to a worker and not seen to finish, over (at most 50) running workflows. */
-async function startedActivities(client: Client, taskQueue: string): Promise<number> {
+/**
+ * Activities handed to a worker and not seen to finish, among `candidates` (acknowledged events
+ * not yet in the ledger, oldest first: the task queue serves them about in that order).
+ */
+async function startedActivities(client: Client, candidates: string[]): Promise<number> {
   let started = 0;
-  let looked = 0;
-  for await (const execution of client.workflow.list({
-    query: `TaskQueue="${taskQueue}" AND ExecutionStatus="Running"`,
-  })) {
-    const description = await client.workflow.getHandle(execution.workflowId).describe();
+  for (const workflowId of candidates.slice(0, 100)) {
+    const description = await client.workflow.getHandle(workflowId).describe();
     started +=
       description.raw.pendingActivities?.filter(
         (activity) => activity.state === PENDING_ACTIVITY_STATE_STARTED,
       ).length ?? 0;
-    if (++looked >= 50) break;
   }
   return started;
 }
@@ -77,12 +76,18 @@ describe('worker crash under load', () => {
       Number(
         (await query<{ n: number }>(database.db, sql`select count(*)::int as n from stripe_events`))[0]?.n,
       );
+    const handledIds = new Set(sent.filter(({ kind }) => kind.table).map(({ event }) => event.id));
+    const acknowledgedInOrder: string[] = [];
     const crash = (async () => {
       while ((await applied()) < handled / 4) await sleep(50);
       proxy.stall();
       // Let the worker take on more work, all of it now stuck inside a database call.
       await sleep(1000);
-      const inFlight = await startedActivities(client, taskQueue);
+      const inLedger = new Set(
+        (await query<{ id: string }>(database.db, sql`select id from stripe_events`)).map((row) => row.id),
+      );
+      const pending = acknowledgedInOrder.filter((id) => !inLedger.has(id) && handledIds.has(id));
+      const inFlight = await startedActivities(client, pending);
       const appliedAtKill = await applied();
       const killedPid = worker.pid;
       await worker.kill();
@@ -97,6 +102,9 @@ describe('worker crash under load', () => {
       sent.map(({ event }) => event),
       {
         urls: [ingress.webhookUrl],
+        onAttempt: (attempt) => {
+          if (attempt.status === 200) acknowledgedInOrder.push(attempt.eventId);
+        },
         secret: FAULT_SECRET,
         concurrency: 4,
         spacingMs: 10,

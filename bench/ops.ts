@@ -5,6 +5,10 @@
  * timed in-process (the query and RPC cost) and as the real CLI process (plus node/tsx start).
  *
  *   BENCH_COMPLETED=10000 BENCH_STUCK=100 npm run bench:ops
+ *
+ * BENCH_COMPLETED_TYPE (default customer.created) is the completed events' type; an unhandled type
+ * such as `ping` fills the namespace several times faster (one workflow task, no activity) and
+ * leaves the same visibility load for `stuck` to wade past.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -44,6 +48,7 @@ async function timed<T>(
 async function main(): Promise<void> {
   const completed = Number(process.env.BENCH_COMPLETED ?? 10_000);
   const stuck = Number(process.env.BENCH_STUCK ?? 100);
+  const completedType = process.env.BENCH_COMPLETED_TYPE ?? 'customer.created';
   const stack = await startStandaloneStack('bench-ops');
   const { config, client } = stack.temporal;
   const env = {
@@ -66,24 +71,30 @@ async function main(): Promise<void> {
       fixtureEvent('invoice.paid', { object: { id: `in_bench_${i}` } }),
     );
     await mapWithConcurrency(held, 16, (event) => starter.start(event));
-    const done = Array.from({ length: completed }, (_, i) =>
-      fixtureEvent('customer.created', { object: { id: `cus_bench_${i}` } }),
-    );
+    const done = Array.from({ length: completed }, (_, i) => ({
+      ...fixtureEvent('customer.created', { object: { id: `cus_bench_${i}` } }),
+      type: completedType,
+    }));
     await mapWithConcurrency(done, 32, (event) => starter.start(event));
+    const completedCount = async () =>
+      (await client.workflow.count(`TaskQueue="${config.taskQueue}" AND ExecutionStatus="Completed"`)).count;
+    const progress = setInterval(() => {
+      void completedCount().then((count) => console.log(`  ${count} completed so far`));
+    }, 15_000);
     await waitFor(
-      async () => ((await ledgerCount()) >= completed ? true : undefined),
-      `${completed} events applied`,
-      30 * 60_000,
+      async () => ((await completedCount()) >= completed ? true : undefined),
+      `${completed} events completed`,
+      60 * 60_000,
     );
+    clearInterval(progress);
     const filled = ((performance.now() - filling) / 1000).toFixed(0);
-    const { count: closed } = await client.workflow.count(
-      `TaskQueue="${config.taskQueue}" AND ExecutionStatus="Completed"`,
-    );
+    const closed = await completedCount();
+    const applied = await ledgerCount();
     const { count: running } = await client.workflow.count(
       `TaskQueue="${config.taskQueue}" AND ExecutionStatus="Running"`,
     );
     console.log(
-      `namespace: ${closed} completed, ${running} running (${stuck} held by a paused handler); filled in ${filled} s`,
+      `namespace: ${closed} completed ${completedType} (${applied} ledger rows), ${running} running (${stuck} held by a paused handler); filled in ${filled} s`,
     );
 
     const stuckRuns = await timed(5, async () => (await runCommand(ops, ['stuck'])).value as StuckReport);

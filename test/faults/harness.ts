@@ -21,6 +21,8 @@ import { fixtureEvent } from '../../dev/fixtures';
 import { query } from '../helpers/db';
 import type { DeliveryReport } from '../helpers/load-generator';
 import { attemptSummary } from '../helpers/load-generator';
+import { logTail } from '../helpers/processes';
+import type { ServiceProcess } from '../helpers/processes';
 
 export const FULL = process.env.FAULTS_FULL === '1';
 
@@ -86,16 +88,26 @@ async function countWorkflows(client: Client, taskQueue: string, status?: string
   return count;
 }
 
+/** Fails at once, with the reason and the end of its log, if a process of the test has died. */
+export async function assertAlive(processes: ServiceProcess[]): Promise<void> {
+  for (const service of processes) {
+    if (service.isRunning()) continue;
+    assert.fail(`${service.name} died during the run (${await service.exited}):\n${logTail(service, 8)}`);
+  }
+}
+
 /** Waits until no workflow of the task queue is running and every event has its run. */
 export async function waitForWorkflows(
   client: Client,
   taskQueue: string,
   expected: number,
   timeoutMs: number,
+  processes: ServiceProcess[] = [],
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
+    await assertAlive(processes);
     const [all, running] = await Promise.all([
       countWorkflows(client, taskQueue),
       countWorkflows(client, taskQueue, 'Running'),
@@ -116,12 +128,14 @@ export async function assertExactlyOnce(args: {
   report: DeliveryReport;
   startedAt: number;
   settleTimeoutMs?: number;
+  /** The test's processes that must still be running: a crash fails the check at once. */
+  processes?: ServiceProcess[];
 }): Promise<Outcome> {
   const { db, client, taskQueue, sent, report } = args;
   assert.deepEqual(report.unacknowledged, [], 'every event is acknowledged once the sender has retried');
   assert.equal(report.acknowledged.size, sent.length);
 
-  await waitForWorkflows(client, taskQueue, sent.length, args.settleTimeoutMs ?? 120_000);
+  await waitForWorkflows(client, taskQueue, sent.length, args.settleTimeoutMs ?? 120_000, args.processes);
   const elapsedMs = Date.now() - args.startedAt;
   const failed = await countWorkflows(client, taskQueue, 'Failed');
   assert.equal(failed, 0, 'no workflow failed');

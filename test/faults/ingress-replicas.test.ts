@@ -150,6 +150,7 @@ describe('ingress replicas', () => {
         unacknowledged: [...report.unacknowledged, ...lateReport.unacknowledged],
       },
       startedAt,
+      processes: [worker, a, b],
     });
     t.diagnostic(
       describeOutcome(outcome, {
@@ -190,6 +191,7 @@ describe('ingress replicas', () => {
       sent,
       report: reports[0]!,
       startedAt,
+      processes: [worker, a, b],
     });
 
     const metrics = await Promise.all(

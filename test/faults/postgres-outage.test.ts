@@ -85,7 +85,15 @@ describe('Postgres outage under load', () => {
       },
     );
     const cut = await outage;
-    const outcome = await assertExactlyOnce({ db: database.db, client, taskQueue, sent, report, startedAt });
+    const outcome = await assertExactlyOnce({
+      db: database.db,
+      client,
+      taskQueue,
+      sent,
+      report,
+      startedAt,
+      processes: [worker, ingress],
+    });
     t.diagnostic(describeOutcome(outcome, { outageMs, ...cut, workerRss: worker.rssBytes() }));
 
     assert.ok(cut.resetAtCut > 0, 'the cut reset open worker connections');

@@ -114,7 +114,15 @@ describe('Temporal outage under load', () => {
     await connection.close();
     connection = await Connection.connect({ address });
     const client = new Client({ connection });
-    const outcome = await assertExactlyOnce({ db: database.db, client, taskQueue, sent, report, startedAt });
+    const outcome = await assertExactlyOnce({
+      db: database.db,
+      client,
+      taskQueue,
+      sent,
+      report,
+      startedAt,
+      processes: [worker, ingress],
+    });
     assert.ok(refused.size > 0);
     assert.ok(
       [...refused].every((id) => report.acknowledged.has(id)),

@@ -122,6 +122,7 @@ describe('worker crash under load', () => {
       report,
       startedAt,
       settleTimeoutMs: 180_000,
+      processes: [worker, ingress],
     });
     t.diagnostic(describeOutcome(outcome, { ...crashed, workerRss: worker.rssBytes() }));
   });

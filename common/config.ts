@@ -42,6 +42,8 @@ export interface WorkerConfig {
   reconcileIntervalMinutes: number;
   /** host:port where the worker serves Prometheus metrics (the SDK's and ours); off when unset. */
   metricsAddress: string | undefined;
+  /** A prebundled workflow file (`npm run build` writes dist/workflow-bundle.js, found by default). */
+  workflowBundlePath: string | undefined;
   temporal: TemporalConfig;
 }
 
@@ -137,6 +139,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     refetchObjects,
     reconcileIntervalMinutes: positiveInt(env, 'STRIPE_RECONCILE_INTERVAL_MINUTES', 5),
     metricsAddress: hostPort(env, 'WORKER_METRICS_ADDRESS'),
+    workflowBundlePath: optional(env, 'WORKFLOW_BUNDLE_PATH'),
     temporal: loadTemporalConfig(env),
   };
 }

@@ -1,10 +1,10 @@
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { loadWorkerConfig } from '../common/config';
 import { logger } from '../common/logger';
-import { temporalLoggerFor } from '../common/temporal-logger';
 import { openPostgres } from '../db/client';
 import { startStripeServices } from '../ops/reconcile-schedule';
 import { createStripeWorker } from './create-worker';
+import { installWorkerRuntime } from './runtime';
 
 /**
  * Production worker: applies migrations, then polls the task queue until SIGTERM/SIGINT, when the
@@ -12,7 +12,7 @@ import { createStripeWorker } from './create-worker';
  */
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
-  Runtime.install({ logger: temporalLoggerFor(logger) });
+  installWorkerRuntime({ logger, metricsAddress: config.metricsAddress });
   const database = await openPostgres(config.databaseUrl);
   await database.migrate();
   const connection = await NativeConnection.connect({ address: config.temporal.address });
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
       connection,
       temporal: config.temporal,
       db: database.db,
+      workflowBundlePath: config.workflowBundlePath,
       stripeApi: stripe?.stripeApi,
       refetchObjects: config.refetchObjects,
       client: stripe?.client,

@@ -16,8 +16,15 @@ import { deliverLikeStripe } from '../helpers/load-generator';
 import type { Attempt } from '../helpers/load-generator';
 import { startIngressProcess, startWorkerProcess } from '../helpers/processes';
 import type { IngressProcess, ServiceProcess } from '../helpers/processes';
-import { testTemporalAddress, uniqueTaskQueue } from '../helpers/temporal';
-import { assertExactlyOnce, describeOutcome, FAULT_SECRET, faultEvents, size } from './harness';
+import {
+  assertExactlyOnce,
+  describeOutcome,
+  FAULT_SECRET,
+  faultEvents,
+  size,
+  testTemporalAddress,
+  uniqueTaskQueue,
+} from './harness';
 
 const stripe = new Stripe('sk_test_unused');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

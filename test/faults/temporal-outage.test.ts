@@ -17,8 +17,14 @@ import { createTestDatabase, query } from '../helpers/db';
 import { deliverLikeStripe } from '../helpers/load-generator';
 import type { Attempt } from '../helpers/load-generator';
 import { startIngressProcess, startWorkerProcess, testLogDir } from '../helpers/processes';
-import { uniqueTaskQueue } from '../helpers/temporal';
-import { assertExactlyOnce, describeOutcome, FAULT_SECRET, faultEvents, size } from './harness';
+import {
+  assertExactlyOnce,
+  describeOutcome,
+  FAULT_SECRET,
+  faultEvents,
+  size,
+  uniqueTaskQueue,
+} from './harness';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

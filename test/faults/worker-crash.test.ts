@@ -14,8 +14,15 @@ import { deliverLikeStripe } from '../helpers/load-generator';
 import { startIngressProcess, startWorkerProcess } from '../helpers/processes';
 import type { ServiceProcess } from '../helpers/processes';
 import { startTcpProxy } from '../helpers/tcp-proxy';
-import { testTemporalAddress, uniqueTaskQueue } from '../helpers/temporal';
-import { assertExactlyOnce, describeOutcome, FAULT_SECRET, faultEvents, size } from './harness';
+import {
+  assertExactlyOnce,
+  describeOutcome,
+  FAULT_SECRET,
+  faultEvents,
+  size,
+  testTemporalAddress,
+  uniqueTaskQueue,
+} from './harness';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -8,7 +8,7 @@
  *   still running;
  * - the memory of each process stayed flat: RSS sampled every 2 s, start / peak / end printed.
  *
- * Exits 1 when a check fails. SOAK_EVENTS (10000), SOAK_RATE (50 ev/s), SOAK_DUPLICATE_EVERY (20).
+ * Exits 1 when a check fails. SOAK_EVENTS (10000), SOAK_RATE (20 ev/s), SOAK_DUPLICATE_EVERY (20).
  */
 import { Client, Connection } from '@temporalio/client';
 import postgres from 'postgres';
@@ -24,7 +24,7 @@ import { EventStream, STREAM_TYPES } from './lib/stream';
 import type { StreamEvent } from './lib/stream';
 
 const EVENTS = Number(process.env.SOAK_EVENTS ?? 10_000);
-const RATE = Number(process.env.SOAK_RATE ?? 50);
+const RATE = Number(process.env.SOAK_RATE ?? 20);
 const DUPLICATE_EVERY = Number(process.env.SOAK_DUPLICATE_EVERY ?? 20);
 /**
  * A process whose RSS grows more than this over the second half of the run has a leak worth a

@@ -10,6 +10,7 @@ import type { StripeEvent } from '../common/stripe-event';
 import type { Database } from '../db/client';
 import { reconcileCursors, stripeEvents } from '../db/schema';
 import { createTemporalEventStarter } from '../ingress/event-starter';
+import { routeFor } from '../workflows/routing';
 
 /**
  * Backfill and reconciliation share one sweep: list Stripe's Events API page by page, skip the
@@ -58,6 +59,11 @@ export interface SweepResult {
   alreadyRecorded: number;
   /** Temporal refused the start: a workflow with this event id exists (running, or closed within retention). */
   alreadyStarted: number;
+  /**
+   * No handler for the type: not started, since its workflow would only complete as `ignored`. The
+   * Events API lists every type of the account, not only those the endpoint subscribes to.
+   */
+  unhandled: number;
   /** Not a Stripe event this pipeline can take (should not happen with Stripe's own API). */
   skippedInvalid: number;
   /** Unix seconds of the newest event listed. */
@@ -133,6 +139,7 @@ export async function sweepStripeEvents(deps: SweepDeps, options: SweepOptions):
     started: 0,
     alreadyRecorded: 0,
     alreadyStarted: 0,
+    unhandled: 0,
     skippedInvalid: 0,
     newestCreated: undefined,
     startedIds: [],
@@ -163,6 +170,7 @@ export async function sweepStripeEvents(deps: SweepDeps, options: SweepOptions):
       started: result.started,
       alreadyRecorded: result.alreadyRecorded,
       alreadyStarted: result.alreadyStarted,
+      unhandled: result.unhandled,
       dryRun: options.dryRun === true,
     },
     'Stripe events sweep done',
@@ -195,6 +203,10 @@ async function startMissing(
   const missing = events.filter((event) => {
     if (recorded.has(event.id)) {
       result.alreadyRecorded++;
+      return false;
+    }
+    if (!routeFor(event.type)) {
+      result.unhandled++;
       return false;
     }
     const invalid = whyNotAStripeEvent(event);

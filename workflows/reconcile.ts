@@ -7,7 +7,9 @@ import type { ReconcileActivities, ReconcileInput, ReconcileResult } from '../ac
  * leaves the cursor where it was, so the next one covers its window again.
  */
 const { reconcileStripeEvents } = proxyActivities<ReconcileActivities>({
-  startToCloseTimeout: '15 minutes',
+  // Long enough for a backlog after an outage (a pass starts ~100 events/s); a pass cut short is
+  // retried from the same cursor, and what it already started dedupes.
+  startToCloseTimeout: '1 hour',
   // A page of 100 starts takes well under a minute; a silent activity has lost its worker.
   heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumAttempts: 3 },

@@ -48,6 +48,7 @@ export function renderBackfill(result: SweepResult & { dryRun: boolean; all: boo
       [result.dryRun ? 'would start' : 'started', result.started],
       ['already applied', result.alreadyRecorded],
       ['already started', result.alreadyStarted],
+      ['no handler', result.unhandled || undefined],
       ['skipped', result.skippedInvalid || undefined],
     ]),
   ];

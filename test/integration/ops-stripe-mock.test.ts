@@ -1,0 +1,103 @@
+/**
+ * The Stripe API calls this project makes, checked against stripe-mock, which validates every
+ * request against Stripe's OpenAPI specification: the fake API of the other ops tests answers
+ * like Stripe, this proves we ask like Stripe's API expects. stripe-mock is built with Go once,
+ * like the Temporal CLI (dev/go-tools.ts), or taken from STRIPE_MOCK_PATH.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import Stripe from 'stripe';
+import { createStripeApi } from '../../common/stripe-api';
+import type { StripeApi } from '../../common/stripe-api';
+import { freePort } from '../../dev/dev-server';
+import { findOrBuildGoTool } from '../../dev/go-tools';
+import { waitFor } from '../helpers/stack';
+
+const STRIPE_MOCK = {
+  binary: 'stripe-mock',
+  pathVariable: 'STRIPE_MOCK_PATH',
+  package: 'github.com/stripe/stripe-mock@v0.203.0',
+  build: 'install',
+} as const;
+
+describe('Stripe API calls are well formed (stripe-mock)', () => {
+  let mock: ChildProcess;
+  let api: StripeApi;
+  before(async () => {
+    const tool = findOrBuildGoTool(STRIPE_MOCK);
+    assert.ok(tool, 'stripe-mock is installed, or Go is there to build it');
+    const port = await freePort();
+    mock = spawn(tool.path, ['-http-port', String(port)], { stdio: 'ignore' });
+    api = createStripeApi({
+      apiKey: 'sk_test_123',
+      baseUrl: `http://127.0.0.1:${port}`,
+      requestsPerSecond: 100,
+    });
+    await waitFor(
+      () =>
+        fetch(`http://127.0.0.1:${port}/v1/customers/cus_1`, {
+          headers: { authorization: 'Bearer sk_test_123' },
+        }).then(
+          (response) => (response.ok ? true : undefined),
+          () => undefined,
+        ),
+      'stripe-mock to listen',
+    );
+  });
+  after(() => {
+    mock?.kill();
+  });
+
+  it('lists events the way backfill and reconciliation do', async () => {
+    const first = await api.call('events.list', (stripe) =>
+      stripe.events.list({
+        limit: 100,
+        created: { gte: 1_700_000_000 },
+        types: ['invoice.paid', 'customer.subscription.updated'],
+        delivery_success: false,
+      }),
+    );
+    assert.equal(first.object, 'list');
+    const next = await api.call('events.list', (stripe) =>
+      stripe.events.list({ limit: 100, created: { gte: 1_700_000_000 }, starting_after: 'evt_123' }),
+    );
+    assert.equal(next.object, 'list');
+  });
+
+  it('retrieves every object kind re-fetch reads', async () => {
+    const retrieved = await Promise.all([
+      api.call('retrieve', (stripe) => stripe.customers.retrieve('cus_123')),
+      api.call('retrieve', (stripe) => stripe.subscriptions.retrieve('sub_123')),
+      api.call('retrieve', (stripe) => stripe.invoices.retrieve('in_123')),
+      api.call('retrieve', (stripe) => stripe.paymentIntents.retrieve('pi_123')),
+      api.call('retrieve', (stripe) => stripe.charges.retrieve('ch_123')),
+      api.call('retrieve', (stripe) => stripe.refunds.retrieve('re_123')),
+      api.call('retrieve', (stripe) => stripe.disputes.retrieve('dp_123')),
+      api.call('retrieve', (stripe) => stripe.checkout.sessions.retrieve('cs_123')),
+    ]);
+    assert.deepEqual(
+      retrieved.map((object) => object.object),
+      [
+        'customer',
+        'subscription',
+        'invoice',
+        'payment_intent',
+        'charge',
+        'refund',
+        'dispute',
+        'checkout.session',
+      ],
+    );
+  });
+
+  it('is strict: a parameter Stripe does not know is refused (so the checks above mean something)', async () => {
+    await assert.rejects(
+      api.call('events.list', (stripe) =>
+        stripe.events.list({ limit: 100, delivered: false } as Stripe.EventListParams),
+      ),
+      (err: unknown) => err instanceof Stripe.errors.StripeInvalidRequestError,
+    );
+  });
+});

@@ -63,6 +63,7 @@ export async function startOpsStack(name: string): Promise<OpsStack> {
     DATABASE_URL: database.url,
     STRIPE_API_KEY: fake.apiKey,
     STRIPE_API_BASE: fake.baseUrl,
+    TEMPORAL_UI_URL: 'http://localhost:8233',
   };
   const ops = createOps(loadOpsConfig(env), { client: temporal.client, db: database.db, stripeApi });
   const connection = await NativeConnection.connect({ address: temporal.config.address });

@@ -10,7 +10,7 @@ const warned = new Set<string>();
  * re-fetch) follow the SDK's pinned one. A difference is not an error (the readers accept every
  * version), but it is worth knowing before an upgrade: each event's version is kept in the ledger
  * (`stripe_events.api_version`, shown by `ops status`), every mismatch counts in the worker's
- * metrics as `stripe_event_api_version_mismatch`, and the first per version is logged.
+ * metrics as `stripe_event_api_version_mismatch`, and the first per version is logged (at info: under load a warning per process would be noise).
  */
 export function recordApiVersion(event: StripeEvent): boolean {
   const version = event.api_version;
@@ -25,7 +25,7 @@ export function recordApiVersion(event: StripeEvent): boolean {
     .add(1);
   if (!warned.has(version)) {
     warned.add(version);
-    logger.warn(
+    logger.info(
       { eventId: event.id, eventType: event.type, apiVersion: version, pinned: PINNED_STRIPE_API_VERSION },
       'event api_version differs from the pinned version',
     );

@@ -18,6 +18,7 @@ import { openPglite, openPostgres } from '../db/client';
 import { startIngress } from '../ingress/server';
 import { startStripeServices } from '../ops/reconcile-schedule';
 import { createStripeWorker } from '../worker/create-worker';
+import { survivePostgresWriteRace } from '../worker/postgres-write-race';
 import { configureNamespace, isPortFree, startDevServer } from './dev-server';
 import type { DevServer } from './dev-server';
 
@@ -36,6 +37,7 @@ function webhookSecrets(): string[] {
 async function main(): Promise<void> {
   mkdirSync(DATA_DIR, { recursive: true });
   Runtime.install({ logger: temporalLoggerFor(logger, 'WARN') });
+  survivePostgresWriteRace(logger);
   const secrets = webhookSecrets();
   // The same typed, validated configuration as the production ingress, with the local secret.
   const config = loadIngressConfig({ ...process.env, STRIPE_WEBHOOK_SECRET: secrets.join(',') });

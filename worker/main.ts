@@ -4,6 +4,7 @@ import { logger } from '../common/logger';
 import { openPostgres } from '../db/client';
 import { startStripeServices } from '../ops/reconcile-schedule';
 import { createStripeWorker } from './create-worker';
+import { survivePostgresWriteRace } from './postgres-write-race';
 import { installWorkerRuntime } from './runtime';
 
 /**
@@ -13,6 +14,7 @@ import { installWorkerRuntime } from './runtime';
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
   installWorkerRuntime({ logger, metricsAddress: config.metricsAddress });
+  survivePostgresWriteRace(logger);
   const database = await openPostgres(config.databaseUrl);
   await database.migrate();
   const connection = await NativeConnection.connect({ address: config.temporal.address });

@@ -9,7 +9,8 @@
  *
  * One dev server (in memory, headless) and one workflow bundle are made here and shared by every
  * test file through the environment; each file uses its own task queue and its own database.
- * `npm test -- unit` (or `npm run test:unit`) runs one tier.
+ * `npm test -- unit` (or `npm run test:unit`) runs one tier; any other argument keeps only the
+ * files whose name contains it: `npm test -- faults postgres-outage`.
  *
  * Everything the run prints, and every log the processes it starts write (TEST_LOG_DIR), is kept
  * in one folder and searched for the fixtures' personal data afterwards: a hit fails the run.
@@ -53,9 +54,9 @@ async function assertPostgresReachable(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const requested = process.argv
-    .slice(2)
-    .filter((arg): arg is Tier => (TIERS as readonly string[]).includes(arg));
+  const args = process.argv.slice(2);
+  const requested = args.filter((arg): arg is Tier => (TIERS as readonly string[]).includes(arg));
+  const fileFilters = args.filter((arg) => !(TIERS as readonly string[]).includes(arg));
   const tiers: readonly Tier[] = requested.length > 0 ? requested : TIERS;
   const needsPostgres = tiers.some((tier) => tier !== 'unit');
   const needsTemporal = tiers.some((tier) => tier !== 'unit' && tier !== 'activities');
@@ -84,7 +85,12 @@ async function main(): Promise<void> {
     env.TEST_WORKFLOW_BUNDLE = bundlePath;
   }
 
-  const files = tiers.flatMap(testFiles);
+  const files = tiers
+    .flatMap(testFiles)
+    .filter(
+      (file) => fileFilters.length === 0 || fileFilters.some((part) => path.basename(file).includes(part)),
+    );
+  if (files.length === 0) throw new Error(`no test file matches ${fileFilters.join(', ')}`);
   const testsPassed = await new Promise<boolean>((resolve) => {
     // Piped output is not a terminal: ask for the reporter node --test would pick on one.
     const reporter = process.stdout.isTTY ? ['--test-reporter=spec'] : [];

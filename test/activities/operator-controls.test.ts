@@ -35,6 +35,10 @@ describe('operator controls: handler pause and re-fetch, against Postgres and a 
   const stripeApi = () =>
     createStripeApi({ apiKey: stripe.apiKey, baseUrl: stripe.baseUrl, requestsPerSecond: 100 });
 
+  /** Handlers that apply every invoice as the fake API returns it. */
+  const refetchingInvoices = () =>
+    createActivities({ db: database.db, stripeApi: stripeApi(), refetchObjects: ['invoice'] });
+
   async function ledger(eventId: string) {
     const [row] = await query<{ outcome: string; refetched: boolean; created: string }>(
       database.db,
@@ -81,11 +85,7 @@ describe('operator controls: handler pause and re-fetch, against Postgres and a 
 
   describe('re-fetch', () => {
     it('applies the object from the API for a configured kind and records it in the ledger', async () => {
-      const activities = createActivities({
-        db: database.db,
-        stripeApi: stripeApi(),
-        refetchObjects: ['invoice'],
-      });
+      const activities = refetchingInvoices();
       const id = `in_configured_${Date.now()}`;
       const event = invoiceEvent(id, 'open');
       stripe.setObject({ ...event.data.object, id, object: 'invoice', status: 'uncollectible' });
@@ -105,11 +105,7 @@ describe('operator controls: handler pause and re-fetch, against Postgres and a 
     });
 
     it('does not call the API for an object already in a final state', async () => {
-      const activities = createActivities({
-        db: database.db,
-        stripeApi: stripeApi(),
-        refetchObjects: ['invoice'],
-      });
+      const activities = refetchingInvoices();
       const id = `in_final_${Date.now()}`;
       const paid = invoiceEvent(id, 'paid');
       stripe.setObject({ ...paid.data.object, id, object: 'invoice', status: 'paid' });
@@ -123,11 +119,7 @@ describe('operator controls: handler pause and re-fetch, against Postgres and a 
     });
 
     it('falls back to the payload when the API no longer has the object', async () => {
-      const activities = createActivities({
-        db: database.db,
-        stripeApi: stripeApi(),
-        refetchObjects: ['invoice'],
-      });
+      const activities = refetchingInvoices();
       const id = `in_gone_${Date.now()}`;
       const result = await activities.applyInvoiceEvent(invoiceEvent(id, 'open'));
       assert.equal(result.refetched, false);
@@ -150,11 +142,7 @@ describe('operator controls: handler pause and re-fetch, against Postgres and a 
     });
 
     it('waits out Stripe rate limits (429 with Retry-After) and then applies', async () => {
-      const activities = createActivities({
-        db: database.db,
-        stripeApi: stripeApi(),
-        refetchObjects: ['invoice'],
-      });
+      const activities = refetchingInvoices();
       const id = `in_429_${Date.now()}`;
       const event = invoiceEvent(id, 'open');
       stripe.setObject({ ...event.data.object, id, object: 'invoice', status: 'open' });

@@ -2,40 +2,14 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { sql } from 'drizzle-orm';
 import type { ProcessResult } from '../../workflows';
 import { fixtureEvent } from '../../dev/fixtures';
 import { findTemporalCli } from '../../dev/temporal-cli';
-import { query } from '../helpers/db';
+import { snapshotDatabase } from '../helpers/db-snapshot';
 import { startTestStack, waitFor } from '../helpers/stack';
 import type { TestStack } from '../helpers/stack';
 
 const run = promisify(execFile);
-const MIRROR_TABLES = [
-  'stripe_events',
-  'customers',
-  'subscriptions',
-  'subscription_items',
-  'entitlements',
-  'invoices',
-  'payment_intents',
-  'charges',
-  'refunds',
-  'disputes',
-  'checkout_sessions',
-  'notifications',
-];
-
-/** Every row of every table, in a stable order: the state a reset must not change. */
-async function snapshot(stack: TestStack): Promise<Record<string, unknown[]>> {
-  const state: Record<string, unknown[]> = {};
-  for (const table of MIRROR_TABLES) {
-    state[table] = [
-      ...(await query(stack.database.db, sql`select * from ${sql.identifier(table)} order by 1`)),
-    ];
-  }
-  return state;
-}
 
 describe('temporal workflow reset of a completed event (the operator replay)', () => {
   let stack: TestStack;
@@ -55,7 +29,7 @@ describe('temporal workflow reset of a completed event (the operator replay)', (
       const first = await stack.result(event.id);
       assert.equal(first.alreadyRecorded, false);
       const firstRunId = (await stack.handle(event.id).describe()).runId;
-      const before = await snapshot(stack);
+      const before = await snapshotDatabase(stack.database.db);
 
       const cli = findTemporalCli();
       assert.ok(cli, 'the Temporal CLI is installed (test/run.ts built it)');
@@ -85,7 +59,7 @@ describe('temporal workflow reset of a completed event (the operator replay)', (
         .result()) as ProcessResult;
       assert.equal(second.alreadyRecorded, true, 'the handler ran again and found its ledger row');
       assert.equal(second.outcome, first.outcome);
-      assert.deepEqual(await snapshot(stack), before);
+      assert.deepEqual(await snapshotDatabase(stack.database.db), before);
     });
   }
 });

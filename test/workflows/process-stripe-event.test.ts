@@ -4,6 +4,7 @@ import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@tempo
 import { sql } from 'drizzle-orm';
 import { StripeOutcome } from '../../common/search-attributes';
 import type { StripeEvent } from '../../common/stripe-event';
+import type { temporal as proto } from '@temporalio/proto';
 import { handlerPauses } from '../../db/schema';
 import { fixtureEvent } from '../../dev/fixtures';
 import type { ProcessResult } from '../../workflows';
@@ -13,6 +14,8 @@ import { assertLedgerOutcome, ledgerRows } from '../helpers/events';
 import { waitFor } from '../helpers/stack';
 import { connectTestTemporal } from '../helpers/temporal';
 import type { TestTemporal } from '../helpers/temporal';
+
+type PendingActivity = proto.api.workflow.v1.IPendingActivityInfo;
 
 let sequence = 0;
 /** A customer event about a customer of its own, with a fresh event id (the workflow id). */
@@ -44,6 +47,26 @@ describe('processStripeEvent on a real dev server', () => {
     await temporal.close();
     await database.drop();
   });
+
+  function start(event: StripeEvent) {
+    return temporal.client.workflow.start('processStripeEvent', {
+      workflowId: event.id,
+      taskQueue: temporal.config.taskQueue,
+      args: [event],
+    });
+  }
+
+  /** The first pending activity once `ready` says so: what the Web UI's Pending Activities tab shows. */
+  function pendingActivity(
+    handle: Awaited<ReturnType<typeof start>>,
+    what: string,
+    ready: (activity: PendingActivity) => boolean,
+  ) {
+    return waitFor(async () => {
+      const activity = (await handle.describe()).raw.pendingActivities?.[0];
+      return activity && ready(activity) ? activity : undefined;
+    }, what);
+  }
 
   function execute(event: StripeEvent): Promise<ProcessResult> {
     return temporal.client.workflow.execute('processStripeEvent', {
@@ -97,17 +120,13 @@ describe('processStripeEvent on a real dev server', () => {
     // A real outage of one table: every attempt fails in Postgres until it is back.
     await database.db.execute(sql`alter table customers rename to customers_away`);
     const event = customerEvent();
-    const handle = await temporal.client.workflow.start('processStripeEvent', {
-      workflowId: event.id,
-      taskQueue: temporal.config.taskQueue,
-      args: [event],
-    });
+    const handle = await start(event);
     try {
-      const pending = await waitFor(async () => {
-        const description = await handle.describe();
-        const activity = description.raw.pendingActivities?.[0];
-        return activity && (activity.attempt ?? 0) >= 2 ? activity : undefined;
-      }, 'a pending activity on its second attempt');
+      const pending = await pendingActivity(
+        handle,
+        'a pending activity on its second attempt',
+        (activity) => (activity.attempt ?? 0) >= 2,
+      );
       assert.equal(pending.activityType?.name, 'applyCustomerEvent');
       assert.match(pending.lastFailure?.message ?? '', /customers/);
       assert.equal((await handle.describe()).status.name, 'RUNNING');
@@ -157,16 +176,13 @@ describe('processStripeEvent on a real dev server', () => {
       .insert(handlerPauses)
       .values({ handler: 'applyCustomerEvent', reason: 'investigating' });
     const event = customerEvent();
-    const handle = await temporal.client.workflow.start('processStripeEvent', {
-      workflowId: event.id,
-      taskQueue: temporal.config.taskQueue,
-      args: [event],
-    });
+    const handle = await start(event);
     try {
-      const pending = await waitFor(async () => {
-        const activity = (await handle.describe()).raw.pendingActivities?.[0];
-        return activity?.lastFailure ? activity : undefined;
-      }, 'a pending activity with a failure');
+      const pending = await pendingActivity(
+        handle,
+        'a pending activity with a failure',
+        (activity) => activity.lastFailure != null,
+      );
       assert.equal(pending.lastFailure?.applicationFailureInfo?.type, 'HandlerPaused');
       assert.match(pending.lastFailure?.message ?? '', /applyCustomerEvent is paused: investigating/);
       assert.deepEqual(await ledgerRows(database.db, event.id), [], 'nothing applied while paused');

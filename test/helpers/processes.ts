@@ -127,8 +127,11 @@ export async function startWorkerProcess(
   name: string,
   temporal: TemporalTarget & { client: Client },
   databaseUrl: string,
+  /** More of the worker's own variables, e.g. WORKER_METRICS_ADDRESS. */
+  env: NodeJS.ProcessEnv = {},
 ): Promise<ServiceProcess> {
   const worker = spawnService(name, 'worker/main.ts', {
+    ...env,
     // The bundle test/run.ts made, once worker/main.ts reads this (it bundles at start otherwise).
     ...(process.env.TEST_WORKFLOW_BUNDLE ? { WORKFLOW_BUNDLE_PATH: process.env.TEST_WORKFLOW_BUNDLE } : {}),
     DATABASE_URL: databaseUrl,

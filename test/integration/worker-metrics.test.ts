@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import { PINNED_STRIPE_API_VERSION } from '../../common/stripe-api';
+import { freePort } from '../../dev/dev-server';
+import { fixtureEvent } from '../../dev/fixtures';
+import type { ProcessResult } from '../../workflows';
+import { createTestDatabase } from '../helpers/db';
+import type { TestDatabase } from '../helpers/db';
+import { startWorkerProcess } from '../helpers/processes';
+import type { ServiceProcess } from '../helpers/processes';
+
+/** The counter's value for one api_version in Prometheus text, or undefined when it has no series. */
+function mismatches(metrics: string, apiVersion: string): number | undefined {
+  const line = metrics
+    .split('\n')
+    .find(
+      (row) =>
+        row.startsWith('stripe_event_api_version_mismatch_total{') &&
+        row.includes(`api_version="${apiVersion}"`),
+    );
+  return line === undefined ? undefined : Number(line.split(' ').pop());
+}
+
+describe('the worker process serves Prometheus metrics (WORKER_METRICS_ADDRESS)', () => {
+  let database: TestDatabase;
+  let connection: Connection;
+  let client: Client;
+  let worker: ServiceProcess;
+  let metricsUrl: string;
+  // Not helpers/temporal.ts: that loads the worker's native runtime into this process, which needs none.
+  const taskQueue = `worker-metrics-${randomBytes(4).toString('hex')}`;
+
+  before(async () => {
+    database = await createTestDatabase();
+    const address = process.env.TEST_TEMPORAL_ADDRESS;
+    if (!address) throw new Error('TEST_TEMPORAL_ADDRESS is not set: run through npm test (test/run.ts)');
+    connection = await Connection.connect({ address });
+    client = new Client({ connection });
+    const port = await freePort();
+    metricsUrl = `http://127.0.0.1:${port}/metrics`;
+    worker = await startWorkerProcess('worker-metrics', { address, taskQueue, client }, database.url, {
+      WORKER_METRICS_ADDRESS: `127.0.0.1:${port}`,
+    });
+  });
+  after(async () => {
+    await worker?.stop();
+    await connection?.close();
+    await database?.drop();
+  });
+
+  const run = (event: ReturnType<typeof fixtureEvent>) =>
+    client.workflow.execute('processStripeEvent', {
+      workflowId: event.id,
+      taskQueue,
+      args: [event],
+    }) as Promise<ProcessResult>;
+
+  it('counts events whose api_version differs from the pinned one, next to the SDK metrics', async () => {
+    const old = fixtureEvent('customer.created');
+    assert.notEqual(old.api_version, PINNED_STRIPE_API_VERSION, 'the fixture is from an older API version');
+    const current = { ...fixtureEvent('customer.created'), api_version: PINNED_STRIPE_API_VERSION };
+    assert.equal((await run(old)).outcome, 'applied');
+    assert.equal((await run(current)).outcome, 'applied');
+
+    const metrics = await (await fetch(metricsUrl)).text();
+    assert.equal(mismatches(metrics, old.api_version as string), 1);
+    assert.equal(
+      mismatches(metrics, PINNED_STRIPE_API_VERSION),
+      undefined,
+      'the pinned version is no mismatch',
+    );
+    assert.match(metrics, /^temporal_activity_execution_latency/m, "the SDK's own metrics are served too");
+  });
+});

@@ -12,6 +12,7 @@ import { failingWorkflowTaskOf, pendingActivityOf } from '../pending';
 import type { PendingActivity } from '../pending';
 import { resetCommand } from '../temporal-reset';
 import type { HandlerPause } from './pause';
+import { PINNED_STRIPE_API_VERSION } from '../../common/stripe-api';
 
 export type LedgerRow = typeof stripeEvents.$inferSelect;
 
@@ -42,6 +43,8 @@ export interface EventStatus {
   failingWorkflowTaskAttempt: number | undefined;
   /** The ledger row; null: not applied yet; undefined: DATABASE_URL not set. */
   ledger: LedgerRow | null | undefined;
+  /** The event's api_version (from the ledger) against the version the SDK pins. */
+  apiVersion: { event: string; pinned: string; differs: boolean } | undefined;
   webUi: string;
   replayCommand: string;
 }
@@ -97,6 +100,13 @@ export async function eventStatus(ops: Ops, eventId: string | undefined): Promis
     pendingActivity: description ? pendingActivityOf(description) : undefined,
     failingWorkflowTaskAttempt: description ? failingWorkflowTaskOf(description)?.attempt : undefined,
     ledger,
+    apiVersion: ledger?.apiVersion
+      ? {
+          event: ledger.apiVersion,
+          pinned: PINNED_STRIPE_API_VERSION,
+          differs: ledger.apiVersion !== PINNED_STRIPE_API_VERSION,
+        }
+      : undefined,
     webUi: ops.workflowUrl(eventId),
     replayCommand: resetCommand(ops.client, eventId, 'replay'),
   };
@@ -120,10 +130,17 @@ export async function eventStatus(ops: Ops, eventId: string | undefined): Promis
   return status;
 }
 
+/** The event's api_version, flagged when it is not the one the SDK pins (see activities/api-version.ts). */
+function apiVersionNote(apiVersion: string | null): string {
+  if (!apiVersion) return '';
+  if (apiVersion === PINNED_STRIPE_API_VERSION) return `, api_version ${apiVersion}`;
+  return `, api_version ${apiVersion} (differs from the pinned ${PINNED_STRIPE_API_VERSION})`;
+}
+
 function ledgerLine(ledger: LedgerRow | null | undefined): string {
   if (ledger === undefined) return 'unknown (set DATABASE_URL)';
   if (ledger === null) return 'no row: not applied';
-  return `${ledger.outcome} by ${ledger.handler} at ${ledger.processedAt.toISOString()}${ledger.refetched ? ', re-fetched from the API' : ''}${ledger.apiVersion ? `, api_version ${ledger.apiVersion}` : ''}`;
+  return `${ledger.outcome} by ${ledger.handler} at ${ledger.processedAt.toISOString()}${ledger.refetched ? ', re-fetched from the API' : ''}${apiVersionNote(ledger.apiVersion)}`;
 }
 
 export function renderStatus(status: EventStatus): string {

@@ -7,6 +7,7 @@ import type { StuckReport } from '../../ops/commands/stuck';
 import { waitFor } from '../helpers/stack';
 import { deliver, startOpsStack } from './ops-stack';
 import type { OpsStack } from './ops-stack';
+import { PINNED_STRIPE_API_VERSION } from '../../common/stripe-api';
 
 describe('ops status, stuck, pause-handler and resume-handler', () => {
   let stack: OpsStack;
@@ -28,6 +29,12 @@ describe('ops status, stuck, pause-handler and resume-handler', () => {
     assert.equal(status.handler, 'applySubscriptionEvent');
     assert.equal(status.ledger.outcome, 'applied');
     assert.equal(status.ledger.handler, 'applySubscriptionEvent');
+    // The fixture comes from an older API version than the one the SDK pins.
+    assert.deepEqual(status.apiVersion, {
+      event: event.api_version,
+      pinned: PINNED_STRIPE_API_VERSION,
+      differs: true,
+    });
     assert.equal(status.webUi, `http://localhost:8233/namespaces/default/workflows/${event.id}`);
 
     const text = await stack.spawnCli('status', 'evt_never_received');

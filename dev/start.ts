@@ -63,6 +63,10 @@ async function main(): Promise<void> {
       port: devPort,
       uiPort,
       dbFilename: path.join(DATA_DIR, 'temporal.db'),
+      // WAL: 43 % less dev-server CPU per event than SQLite's rollback journal (bench/README.md).
+      // NORMAL syncs at checkpoints: a process crash loses nothing, an OS crash may lose the last
+      // commits, which is fine for a development server.
+      sqlitePragmas: { journal_mode: 'wal', synchronous: 'normal' },
       logFile: path.join(DATA_DIR, 'temporal.log'),
       namespace: temporal.namespace,
     });

@@ -1,7 +1,8 @@
 /**
  * What every fault test shares: the size of the run (fast in `npm test`, full with FAULTS_FULL=1,
- * i.e. `npm run faults`), a stream of events that each write their own mirror row, and the check
- * made after the fault has cleared:
+ * i.e. `npm run faults`), a stream of events that each write their own mirror row, the system
+ * under test with its cleanup (startFaultStack, cleanupAfter), and the check made after the fault
+ * has cleared:
  *
  * 1. every event was acknowledged (the sender retried until it got a 2xx);
  * 2. every workflow of the test's task queue completed, none failed, timed out or was terminated,
@@ -13,16 +14,20 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { after } from 'node:test';
 import { sql } from 'drizzle-orm';
-import type { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import type { StripeEvent } from '../../common/stripe-event';
 import type { Database } from '../../db/client';
 import { fixtureEvent } from '../../dev/fixtures';
-import { query } from '../helpers/db';
-import type { DeliveryReport } from '../helpers/load-generator';
-import { attemptSummary } from '../helpers/load-generator';
-import { logTail } from '../helpers/processes';
-import type { ServiceProcess } from '../helpers/processes';
+import { createTestDatabase, query } from '../helpers/db';
+import type { TestDatabase } from '../helpers/db';
+import type { Attempt, DeliveryReport } from '../helpers/load-generator';
+import { attemptSummary, deliverLikeStripe } from '../helpers/load-generator';
+import { logTail, startIngressProcess, startWorkerProcess } from '../helpers/processes';
+import type { IngressProcess, IngressProcessOptions, ServiceProcess } from '../helpers/processes';
+import { startTcpProxy } from '../helpers/tcp-proxy';
+import type { TcpProxy } from '../helpers/tcp-proxy';
 
 export const FULL = process.env.FAULTS_FULL === '1';
 
@@ -76,6 +81,11 @@ export interface FaultEvent {
   objectId: string;
 }
 
+/** The events that have a handler: each must end with one `applied` ledger row. */
+export function handledEvents(sent: FaultEvent[]): FaultEvent[] {
+  return sent.filter(({ kind }) => kind.table !== undefined);
+}
+
 /** `count` events cycling through KINDS, each about a fresh object, so each one is `applied`. */
 export function faultEvents(count: number): FaultEvent[] {
   return Array.from({ length: count }, (_, index) => {
@@ -96,7 +106,7 @@ export interface Outcome {
   elapsedMs: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function countWorkflows(client: Client, taskQueue: string, status?: string): Promise<number> {
   const filter = status ? ` AND ExecutionStatus="${status}"` : '';
@@ -162,7 +172,7 @@ export async function assertExactlyOnce(args: {
     'every run completed (none timed out, was terminated or is still running)',
   );
 
-  const handled = sent.filter(({ kind }) => kind.table !== undefined);
+  const handled = handledEvents(sent);
   const ledger = await query<{ id: string; outcome: string; n: number }>(
     db,
     sql`select id, min(outcome) as outcome, count(*)::int as n from stripe_events group by id`,
@@ -221,4 +231,172 @@ async function assertMirrorAgrees(db: Database, handled: FaultEvent[]): Promise<
 /** One line for the test report. */
 export function describeOutcome(outcome: Outcome, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({ ...outcome, ...extra });
+}
+
+/**
+ * What a describe block started, undone last-in first-out by one `after` hook. A failing step
+ * does not keep the others from running: a test that failed half-way still drops its database and
+ * stops its processes.
+ */
+export interface Cleanup {
+  defer(step: () => Promise<unknown>): void;
+}
+
+/** Call inside `describe`: registers the `after` hook that runs every deferred step. */
+export function cleanupAfter(): Cleanup {
+  const steps: (() => Promise<unknown>)[] = [];
+  after(async () => {
+    for (const step of steps.reverse()) await step().catch(() => undefined);
+  });
+  return { defer: (step) => steps.push(step) };
+}
+
+/** A client of the Temporal server at `address`, its connection closed at cleanup. */
+export async function connectClient(cleanup: Cleanup, address: string): Promise<Client> {
+  const connection = await Connection.connect({ address });
+  cleanup.defer(() => connection.close());
+  return new Client({ connection });
+}
+
+/** Ledger rows so far: one per applied event. */
+export async function appliedCount(db: Database): Promise<number> {
+  return Number((await query<{ n: number }>(db, sql`select count(*)::int as n from stripe_events`))[0]?.n);
+}
+
+/** The ids in the ledger now. */
+export async function ledgerIds(db: Database): Promise<Set<string>> {
+  return new Set((await query<{ id: string }>(db, sql`select id from stripe_events`)).map((row) => row.id));
+}
+
+export interface FaultStackOptions {
+  /** Names the task queue (`fault-<name>`) and the processes (`worker-<name>`, `ingress-<name>`). */
+  name: string;
+  /** How many events the test sends (faultEvents). */
+  events: number;
+  /** The Temporal server; the one test/run.ts started by default. */
+  address?: string;
+  /** Puts a TCP proxy the test controls between the worker and Postgres. */
+  proxy?: boolean;
+  /** Ingress options beyond the shared secret. */
+  ingress?: Omit<IngressProcessOptions, 'secret'>;
+}
+
+/**
+ * A fault test's system and its events: a fresh database, a Temporal client, one worker process
+ * and one ingress process on a task queue of its own. The test may replace `worker` (a crash and
+ * restart) or call `reconnect()` (a restarted server): cleanup stops and closes whatever is
+ * current at the end.
+ */
+export interface FaultStack {
+  address: string;
+  taskQueue: string;
+  database: TestDatabase;
+  client: Client;
+  worker: ServiceProcess;
+  ingress: IngressProcess;
+  /** The test's events, and how many of them have a handler (an `applied` ledger row each). */
+  sent: FaultEvent[];
+  handled: number;
+  /** Ledger rows so far: one per applied event (a function property: tests destructure it). */
+  applied: () => Promise<number>;
+  /** A new connection and client, for after the Temporal server has been restarted. */
+  reconnect(): Promise<void>;
+  /** Delivers `sent` like Stripe to the ingress: retries until a 2xx, 4 at a time, 10 ms apart. */
+  deliver(onAttempt?: (attempt: Attempt) => void): Promise<DeliveryReport>;
+  /** assertExactlyOnce of `sent`, failing at once if the current worker or the ingress has died. */
+  assertExactlyOnce(args: {
+    report: DeliveryReport;
+    startedAt: number;
+    settleTimeoutMs?: number;
+  }): Promise<Outcome>;
+}
+
+export function startFaultStack(
+  cleanup: Cleanup,
+  options: FaultStackOptions & { proxy: true },
+): Promise<FaultStack & { proxy: TcpProxy }>;
+export function startFaultStack(cleanup: Cleanup, options: FaultStackOptions): Promise<FaultStack>;
+export async function startFaultStack(
+  cleanup: Cleanup,
+  options: FaultStackOptions,
+): Promise<FaultStack & { proxy?: TcpProxy }> {
+  const address = options.address ?? testTemporalAddress();
+  const sent = faultEvents(options.events);
+  const taskQueue = uniqueTaskQueue(`fault-${options.name}`);
+  const database = await createTestDatabase();
+  cleanup.defer(() => database.drop());
+  let connection = await Connection.connect({ address });
+  cleanup.defer(() => connection.close());
+  const client = new Client({ connection });
+
+  let proxy: TcpProxy | undefined;
+  let workerDatabaseUrl = database.url;
+  if (options.proxy) {
+    const target = new URL(database.url);
+    const started = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    proxy = started;
+    cleanup.defer(() => started.close());
+    const viaProxy = new URL(database.url);
+    viaProxy.host = `127.0.0.1:${started.port}`;
+    workerDatabaseUrl = viaProxy.toString();
+  }
+
+  // Each stop is deferred as soon as its process runs, so a failed start leaves no process behind.
+  let worker = await startWorkerProcess(
+    `worker-${options.name}`,
+    { address, taskQueue, client },
+    workerDatabaseUrl,
+  );
+  cleanup.defer(() => worker.stop());
+  const ingress = await startIngressProcess(
+    `ingress-${options.name}`,
+    { address, taskQueue },
+    { ...options.ingress, secret: FAULT_SECRET },
+  );
+  cleanup.defer(() => ingress.stop());
+
+  const stack: FaultStack & { proxy?: TcpProxy } = {
+    address,
+    taskQueue,
+    database,
+    client,
+    proxy,
+    get worker() {
+      return worker;
+    },
+    set worker(replacement) {
+      worker = replacement;
+    },
+    ingress,
+    sent,
+    handled: handledEvents(sent).length,
+    applied: () => appliedCount(database.db),
+    async reconnect() {
+      await connection.close();
+      connection = await Connection.connect({ address });
+      stack.client = new Client({ connection });
+    },
+    deliver: (onAttempt) =>
+      deliverLikeStripe(
+        sent.map(({ event }) => event),
+        {
+          urls: [ingress.webhookUrl],
+          secret: FAULT_SECRET,
+          concurrency: 4,
+          spacingMs: 10,
+          deadlineMs: 300_000,
+          ...(onAttempt ? { onAttempt } : {}),
+        },
+      ),
+    assertExactlyOnce: (args) =>
+      assertExactlyOnce({
+        ...args,
+        sent,
+        db: database.db,
+        client: stack.client,
+        taskQueue,
+        processes: [worker, ingress],
+      }),
+  };
+  return stack;
 }

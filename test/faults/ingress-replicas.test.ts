@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import Stripe from 'stripe';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { StripeEvent } from '../../common/stripe-event';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
@@ -18,16 +18,18 @@ import { startIngressProcess, startWorkerProcess } from '../helpers/processes';
 import type { IngressProcess, ServiceProcess } from '../helpers/processes';
 import {
   assertExactlyOnce,
+  cleanupAfter,
+  connectClient,
   describeOutcome,
   FAULT_SECRET,
   faultEvents,
   size,
+  sleep,
   testTemporalAddress,
   uniqueTaskQueue,
 } from './harness';
 
 const stripe = new Stripe('sk_test_unused');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A delivery that sends its headers and half its body, then waits: in flight for as long as the
@@ -61,31 +63,26 @@ function metric(text: string, name: string): number {
 
 describe('ingress replicas', () => {
   const address = testTemporalAddress();
-  const cleanup: (() => Promise<unknown>)[] = [];
+  const cleanup = cleanupAfter();
   let database: TestDatabase;
   let client: Client;
   let worker: ServiceProcess;
 
   before(async () => {
-    const connection = await Connection.connect({ address });
-    cleanup.push(() => connection.close());
-    client = new Client({ connection });
+    client = await connectClient(cleanup, address);
     database = await createTestDatabase();
-    cleanup.push(() => database.drop());
-  });
-  after(async () => {
-    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+    cleanup.defer(() => database.drop());
   });
 
   async function replicas(taskQueue: string, prefix: string): Promise<[IngressProcess, IngressProcess]> {
     worker = await startWorkerProcess(`worker-${prefix}`, { address, taskQueue, client }, database.url);
-    cleanup.push(() => worker.stop());
+    cleanup.defer(() => worker.stop());
     const pair = await Promise.all(
       ['a', 'b'].map((name) =>
         startIngressProcess(`ingress-${prefix}-${name}`, { address, taskQueue }, { secret: FAULT_SECRET }),
       ),
     );
-    for (const ingress of pair) cleanup.push(() => ingress.stop());
+    for (const ingress of pair) cleanup.defer(() => ingress.stop());
     return pair as [IngressProcess, IngressProcess];
   }
 
@@ -110,7 +107,7 @@ describe('ingress replicas', () => {
         { address, taskQueue },
         { secret: FAULT_SECRET, port },
       );
-      cleanup.push(() => a.stop());
+      cleanup.defer(() => a.stop());
     };
     const onAttempt = (attempt: Attempt) => {
       if (attempt.status === 200 && ++acknowledged >= sent.length / 3 && !killing) killing = crash();
@@ -174,7 +171,7 @@ describe('ingress replicas', () => {
     const taskQueue = uniqueTaskQueue('fault-replicas');
     await database.drop();
     database = await createTestDatabase();
-    cleanup.push(() => database.drop());
+    cleanup.defer(() => database.drop());
     const [a, b] = await replicas(taskQueue, 'dup');
     const sent = faultEvents(size(100, 2000));
     const events = sent.map(({ event }) => event);

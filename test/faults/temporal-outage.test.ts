@@ -8,38 +8,20 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
-import { sql } from 'drizzle-orm';
-import { Client, Connection } from '@temporalio/client';
+import { describe, it } from 'node:test';
 import { freePort, startDevServer } from '../../dev/dev-server';
 import type { DevServer } from '../../dev/dev-server';
-import { createTestDatabase, query } from '../helpers/db';
-import { deliverLikeStripe } from '../helpers/load-generator';
 import type { Attempt } from '../helpers/load-generator';
-import { startIngressProcess, startWorkerProcess, testLogDir } from '../helpers/processes';
-import {
-  assertExactlyOnce,
-  describeOutcome,
-  FAULT_SECRET,
-  faultEvents,
-  size,
-  uniqueTaskQueue,
-} from './harness';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { testLogDir } from '../helpers/processes';
+import { cleanupAfter, describeOutcome, ledgerIds, size, sleep, startFaultStack } from './harness';
 
 describe('Temporal outage under load', () => {
-  const cleanup: (() => Promise<unknown>)[] = [];
-  after(async () => {
-    for (const step of cleanup.reverse()) await step().catch(() => undefined);
-  });
+  const cleanup = cleanupAfter();
 
   it('SIGKILLs the dev server mid-run and restarts it on the same db file', async (t) => {
     const downMs = size(3_000, 15_000);
-    const sent = faultEvents(size(200, 2000));
-    const taskQueue = uniqueTaskQueue('fault-temporal');
     const dir = await mkdtemp(path.join(os.tmpdir(), 'stripe-temporal-outage-'));
-    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    cleanup.defer(() => rm(dir, { recursive: true, force: true }));
     const port = await freePort();
     const serverOptions = {
       port,
@@ -47,27 +29,17 @@ describe('Temporal outage under load', () => {
       logFile: path.join(testLogDir(), `temporal-outage-${port}.log`),
     };
     let server: DevServer = await startDevServer(serverOptions);
-    cleanup.push(() => server.stop());
-    const address = server.address;
+    cleanup.defer(() => server.stop());
     assert.ok(server.pid, 'the dev server runs as a CLI process this test can kill');
 
-    const database = await createTestDatabase();
-    cleanup.push(() => database.drop());
-    let connection = await Connection.connect({ address });
-    cleanup.push(() => connection.close());
-    const worker = await startWorkerProcess(
-      'worker-temporal-outage',
-      { address, taskQueue, client: new Client({ connection }) },
-      database.url,
-    );
-    cleanup.push(() => worker.stop());
     // A short start timeout: the sender should see 503 fast, as Stripe would within its own timeout.
-    const ingress = await startIngressProcess(
-      'ingress-temporal-outage',
-      { address, taskQueue },
-      { secret: FAULT_SECRET, startTimeoutMs: 1000 },
-    );
-    cleanup.push(() => ingress.stop());
+    const stack = await startFaultStack(cleanup, {
+      name: 'temporal-outage',
+      events: size(200, 2000),
+      address: server.address,
+      ingress: { startTimeoutMs: 1000 },
+    });
+    const { database, worker, sent } = stack;
 
     let acknowledged = 0;
     let killedAt = Infinity;
@@ -95,17 +67,7 @@ describe('Temporal outage under load', () => {
     };
 
     const startedAt = Date.now();
-    const report = await deliverLikeStripe(
-      sent.map(({ event }) => event),
-      {
-        urls: [ingress.webhookUrl],
-        secret: FAULT_SECRET,
-        concurrency: 4,
-        spacingMs: 10,
-        deadlineMs: 300_000,
-        onAttempt,
-      },
-    );
+    const report = await stack.deliver(onAttempt);
     await killing;
 
     // While it was down: attempts sent after the kill and answered before the restart began.
@@ -117,26 +79,14 @@ describe('Temporal outage under load', () => {
     const acksAfterRestart = [...report.acknowledged.values()].filter((at) => at > restartedAt);
     const refused = new Set(report.attempts.filter((a) => a.status === 503).map((a) => a.eventId));
 
-    await connection.close();
-    connection = await Connection.connect({ address });
-    const client = new Client({ connection });
-    const outcome = await assertExactlyOnce({
-      db: database.db,
-      client,
-      taskQueue,
-      sent,
-      report,
-      startedAt,
-      processes: [worker, ingress],
-    });
+    await stack.reconnect();
+    const outcome = await stack.assertExactlyOnce({ report, startedAt });
     assert.ok(refused.size > 0);
     assert.ok(
       [...refused].every((id) => report.acknowledged.has(id)),
       'every refused event was accepted later',
     );
-    const ledger = new Set(
-      (await query<{ id: string }>(database.db, sql`select id from stripe_events`)).map((row) => row.id),
-    );
+    const ledger = await ledgerIds(database.db);
     const lost = sent.filter(
       ({ event, kind }) => kind.table && ackedBeforeKill.has(event.id) && !ledger.has(event.id),
     );

@@ -5,26 +5,11 @@
  * (30 s start-to-close) and run again on the new worker; everything completes exactly once.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { sql } from 'drizzle-orm';
-import { Client, Connection } from '@temporalio/client';
+import { describe, it } from 'node:test';
+import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { createTestDatabase, query } from '../helpers/db';
-import { deliverLikeStripe } from '../helpers/load-generator';
-import { startIngressProcess, startWorkerProcess } from '../helpers/processes';
-import type { ServiceProcess } from '../helpers/processes';
-import { startTcpProxy } from '../helpers/tcp-proxy';
-import {
-  assertExactlyOnce,
-  describeOutcome,
-  FAULT_SECRET,
-  faultEvents,
-  size,
-  testTemporalAddress,
-  uniqueTaskQueue,
-} from './harness';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { startWorkerProcess } from '../helpers/processes';
+import { cleanupAfter, describeOutcome, ledgerIds, size, sleep, startFaultStack } from './harness';
 
 const { PENDING_ACTIVITY_STATE_STARTED } = temporal.api.enums.v1.PendingActivityState;
 
@@ -45,44 +30,16 @@ async function startedActivities(client: Client, candidates: string[]): Promise<
 }
 
 describe('worker crash under load', () => {
-  const cleanup: (() => Promise<unknown>)[] = [];
-  after(async () => {
-    for (const step of cleanup.reverse()) await step().catch(() => undefined);
-  });
+  const cleanup = cleanupAfter();
 
   it('SIGKILLs the worker mid-activity; a new worker completes everything exactly once', async (t) => {
-    const address = testTemporalAddress();
-    const taskQueue = uniqueTaskQueue('fault-worker');
-    const sent = faultEvents(size(150, 2000));
-    const database = await createTestDatabase();
-    cleanup.push(() => database.drop());
-    const connection = await Connection.connect({ address });
-    cleanup.push(() => connection.close());
-    const client = new Client({ connection });
-    const target = new URL(database.url);
-    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    cleanup.push(() => proxy.close());
-    const viaProxy = new URL(database.url);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    const stack = await startFaultStack(cleanup, {
+      name: 'worker-crash',
+      events: size(150, 2000),
+      proxy: true,
+    });
+    const { address, taskQueue, database, client, proxy, sent, handled, applied } = stack;
 
-    let worker: ServiceProcess = await startWorkerProcess(
-      'worker-crash-1',
-      { address, taskQueue, client },
-      viaProxy.toString(),
-    );
-    cleanup.push(() => worker.stop());
-    const ingress = await startIngressProcess(
-      'ingress-worker-crash',
-      { address, taskQueue },
-      { secret: FAULT_SECRET },
-    );
-    cleanup.push(() => ingress.stop());
-
-    const handled = sent.filter(({ kind }) => kind.table !== undefined).length;
-    const applied = async () =>
-      Number(
-        (await query<{ n: number }>(database.db, sql`select count(*)::int as n from stripe_events`))[0]?.n,
-      );
     const handledIds = new Set(sent.filter(({ kind }) => kind.table).map(({ event }) => event.id));
     const acknowledgedInOrder: string[] = [];
     const crash = (async () => {
@@ -90,47 +47,27 @@ describe('worker crash under load', () => {
       proxy.stall();
       // Let the worker take on more work, all of it now stuck inside a database call.
       await sleep(1000);
-      const inLedger = new Set(
-        (await query<{ id: string }>(database.db, sql`select id from stripe_events`)).map((row) => row.id),
-      );
+      const inLedger = await ledgerIds(database.db);
       const pending = acknowledgedInOrder.filter((id) => !inLedger.has(id) && handledIds.has(id));
       const inFlight = await startedActivities(client, pending);
       const appliedAtKill = await applied();
-      const killedPid = worker.pid;
-      await worker.kill();
+      const killedPid = stack.worker.pid;
+      await stack.worker.kill();
       proxy.resume();
       const restartStarted = Date.now();
-      worker = await startWorkerProcess('worker-crash-2', { address, taskQueue, client }, database.url);
+      // The stack's cleanup stops the replacement; it reaches Postgres directly.
+      stack.worker = await startWorkerProcess('worker-crash-2', { address, taskQueue, client }, database.url);
       return { inFlight, appliedAtKill, killedPid, newWorkerReadyMs: Date.now() - restartStarted };
     })();
 
     const startedAt = Date.now();
-    const report = await deliverLikeStripe(
-      sent.map(({ event }) => event),
-      {
-        urls: [ingress.webhookUrl],
-        onAttempt: (attempt) => {
-          if (attempt.status === 200) acknowledgedInOrder.push(attempt.eventId);
-        },
-        secret: FAULT_SECRET,
-        concurrency: 4,
-        spacingMs: 10,
-        deadlineMs: 300_000,
-      },
-    );
+    const report = await stack.deliver((attempt) => {
+      if (attempt.status === 200) acknowledgedInOrder.push(attempt.eventId);
+    });
     const crashed = await crash;
     assert.ok(crashed.inFlight > 0, 'activities were in flight in the killed worker');
     assert.ok(crashed.appliedAtKill < handled, 'work was left for the new worker');
-    const outcome = await assertExactlyOnce({
-      db: database.db,
-      client,
-      taskQueue,
-      sent,
-      report,
-      startedAt,
-      settleTimeoutMs: 180_000,
-      processes: [worker, ingress],
-    });
-    t.diagnostic(describeOutcome(outcome, { ...crashed, workerRss: worker.rssBytes() }));
+    const outcome = await stack.assertExactlyOnce({ report, startedAt, settleTimeoutMs: 180_000 });
+    t.diagnostic(describeOutcome(outcome, { ...crashed, workerRss: stack.worker.rssBytes() }));
   });
 });

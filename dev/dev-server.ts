@@ -7,7 +7,6 @@
  * --search-attribute flags apply only when a db file is first created.
  */
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { Connection } from '@temporalio/client';
 import Long from 'long';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../common/search-attributes';
+import { stopChild } from './stop-child';
 import { findOrBuildTemporalCli } from './temporal-cli';
 
 export const RETENTION_DAYS = 30;
@@ -124,15 +124,6 @@ function cliArgs(options: DevServerOptions, port: number, uiPort: number | false
     args.push('--search-attribute', `${name}=${type}`);
   }
   return args;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const killTimer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(killTimer);
 }
 
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {

@@ -10,15 +10,15 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { loadIngressConfig, loadWorkerConfig, parseWebhookSecrets, positiveInt } from '../common/config';
 import { logger } from '../common/logger';
-import { temporalLoggerFor } from '../common/temporal-logger';
 import { openPglite, openPostgres } from '../db/client';
 import { startIngress } from '../ingress/server';
 import { startStripeServices } from '../ops/reconcile-schedule';
 import { createStripeWorker } from '../worker/create-worker';
 import { survivePostgresWriteRace } from '../worker/postgres-write-race';
+import { installWorkerRuntime } from '../worker/runtime';
 import { configureNamespace, isPortFree, startDevServer } from './dev-server';
 import type { DevServer } from './dev-server';
 
@@ -36,7 +36,7 @@ function webhookSecrets(): string[] {
 
 async function main(): Promise<void> {
   mkdirSync(DATA_DIR, { recursive: true });
-  Runtime.install({ logger: temporalLoggerFor(logger, 'WARN') });
+  installWorkerRuntime({ logger, minLogLevel: 'WARN' });
   survivePostgresWriteRace(logger);
   const secrets = webhookSecrets();
   // The same typed, validated configuration as the production ingress, with the local secret.

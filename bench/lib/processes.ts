@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync } from 'node:fs';
 import path from 'node:path';
+import { stopChild } from '../../dev/stop-child';
 
 export interface NodeProcess {
   pid: number;
@@ -37,14 +38,7 @@ export function startNodeProcess(
     pid: child.pid,
     name,
     exited: () => exit,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const killTimer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killTimer);
-    },
+    stop: () => stopChild(child),
   };
 }
 

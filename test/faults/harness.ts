@@ -27,25 +27,13 @@ import { attemptSummary, deliverLikeStripe } from '../helpers/load-generator';
 import { logTail, startIngressProcess, startWorkerProcess } from '../helpers/processes';
 import type { IngressProcess, IngressProcessOptions, ServiceProcess } from '../helpers/processes';
 import { startTcpProxy } from '../helpers/tcp-proxy';
+import { testTemporalAddress, uniqueTaskQueue } from '../helpers/test-env';
 import type { TcpProxy } from '../helpers/tcp-proxy';
 
 export const FULL = process.env.FAULTS_FULL === '1';
 
-/**
- * The dev server test/run.ts started, and a task queue of the test's own. Not imported from
- * helpers/temporal.ts: that installs the worker's native runtime, which these test processes never
- * use, and one such process hung at exit inside its cleanup (spinning in uv_run) after its test.
- */
-export function testTemporalAddress(): string {
-  const address = process.env.TEST_TEMPORAL_ADDRESS;
-  if (!address)
-    throw new Error('TEST_TEMPORAL_ADDRESS is not set: run this tier through `npm test` (test/run.ts)');
-  return address;
-}
-
-export function uniqueTaskQueue(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
+// From test-env.ts, not helpers/temporal.ts: these test processes never load the worker runtime.
+export { testTemporalAddress, uniqueTaskQueue };
 
 /** `fast` in `npm test`, `full` in `npm run faults`. */
 export function size<T>(fast: T, full: T): T {

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { freePort } from '../../dev/dev-server';
+import { stopChild } from '../../dev/stop-child';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -69,13 +70,7 @@ function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv): Serv
       if (isRunning()) child.kill('SIGKILL');
       await exited;
     },
-    async stop() {
-      if (!isRunning()) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child, 15_000),
   };
 }
 

@@ -1,28 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
 import type { Database } from '../../db/client';
 import type { TemporalConfig } from '../../common/config';
 import { createStripeWorker } from '../../worker/create-worker';
+import { testTemporalAddress, uniqueTaskQueue } from './test-env';
 
 // Worker lifecycle chatter at INFO drowns the test report; failures still log at WARN.
 Runtime.install({
   logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN'),
 });
 
-/** The dev server test/run.ts started for this run. */
-export function testTemporalAddress(): string {
-  const address = process.env.TEST_TEMPORAL_ADDRESS;
-  if (!address) {
-    throw new Error('TEST_TEMPORAL_ADDRESS is not set: run this tier through `npm test` (test/run.ts)');
-  }
-  return address;
-}
-
-export function uniqueTaskQueue(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
+export { testTemporalAddress, uniqueTaskQueue };
 
 export interface TestTemporal {
   config: TemporalConfig;

@@ -11,6 +11,7 @@ import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, w
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../common/search-attributes';
 
 const ROOT = path.join(__dirname, '..', '..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
@@ -18,15 +19,6 @@ const COMPOSE = process.env.DOCKER_COMPOSE ?? 'docker-compose';
 const INSTALL_HINT =
   `"${COMPOSE}" was not found on PATH. This test validates docker-compose.yml with it and never skips: ` +
   'install it with `apt-get install docker-compose` (Debian package docker-compose → /usr/bin/docker-compose).';
-
-const SEARCH_ATTRIBUTES = {
-  StripeEventType: 'Keyword',
-  StripeObjectId: 'Keyword',
-  StripeCustomerId: 'Keyword',
-  StripeAccount: 'Keyword',
-  StripeLivemode: 'Bool',
-  StripeOutcome: 'Keyword',
-};
 
 interface Service {
   image?: string;
@@ -211,7 +203,7 @@ describe('docker-compose.yml', () => {
     );
     const [setupName, setup] = setups[0]!;
     const script = `${text(setup.entrypoint)} ${text(setup.command)}`;
-    for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) {
+    for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_DEFINITIONS)) {
       assert.ok(script.includes(`${name}=${type}`), `${setupName} does not create ${name} as ${type}`);
     }
     assert.match(script, /already exists/, 'the setup must tolerate attributes that already exist');

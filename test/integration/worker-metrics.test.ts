@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { PINNED_STRIPE_API_VERSION } from '../../common/stripe-api';
@@ -9,6 +8,7 @@ import type { ProcessResult } from '../../workflows';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { startWorkerProcess } from '../helpers/processes';
+import { testTemporalAddress, uniqueTaskQueue } from '../helpers/test-env';
 import type { ServiceProcess } from '../helpers/processes';
 
 /** The counter's value for one api_version in Prometheus text, or undefined when it has no series. */
@@ -29,13 +29,11 @@ describe('the worker process serves Prometheus metrics (WORKER_METRICS_ADDRESS)'
   let client: Client;
   let worker: ServiceProcess;
   let metricsUrl: string;
-  // Not helpers/temporal.ts: that loads the worker's native runtime into this process, which needs none.
-  const taskQueue = `worker-metrics-${randomBytes(4).toString('hex')}`;
+  const taskQueue = uniqueTaskQueue('worker-metrics');
 
   before(async () => {
     database = await createTestDatabase();
-    const address = process.env.TEST_TEMPORAL_ADDRESS;
-    if (!address) throw new Error('TEST_TEMPORAL_ADDRESS is not set: run through npm test (test/run.ts)');
+    const address = testTemporalAddress();
     connection = await Connection.connect({ address });
     client = new Client({ connection });
     const port = await freePort();
@@ -58,9 +56,13 @@ describe('the worker process serves Prometheus metrics (WORKER_METRICS_ADDRESS)'
     }) as Promise<ProcessResult>;
 
   it('counts events whose api_version differs from the pinned one, next to the SDK metrics', async () => {
-    const old = fixtureEvent('customer.created');
+    // Two customers of their own: the same fixture customer twice would be a same-second tie.
+    const old = fixtureEvent('customer.created', { object: { id: 'cus_metrics_old' } });
     assert.notEqual(old.api_version, PINNED_STRIPE_API_VERSION, 'the fixture is from an older API version');
-    const current = { ...fixtureEvent('customer.created'), api_version: PINNED_STRIPE_API_VERSION };
+    const current = {
+      ...fixtureEvent('customer.created', { object: { id: 'cus_metrics_current' } }),
+      api_version: PINNED_STRIPE_API_VERSION,
+    };
     assert.equal((await run(old)).outcome, 'applied');
     assert.equal((await run(current)).outcome, 'applied');
 

@@ -6,6 +6,7 @@ import { invalidPayload } from './errors';
 import { sourceEvent, upsertIfNewer } from './guarded-upsert';
 import { applyOnce } from './ledger';
 import type { HandlerResult } from './ledger';
+import type { RefetchOrigin } from './refetch';
 import { statusRank } from './ordering';
 import { eventObject, int, ref, str } from './read';
 
@@ -71,9 +72,9 @@ export function checkoutSessionRow(
 export function createCheckoutActivities({ db, clock = () => new Date() }: ActivityDeps) {
   return {
     /** checkout.session.completed / .async_payment_succeeded / .async_payment_failed / .expired. */
-    async applyCheckoutSessionEvent(event: StripeEvent): Promise<HandlerResult> {
+    async applyCheckoutSessionEvent(event: StripeEvent, refetched?: RefetchOrigin): Promise<HandlerResult> {
       const session = eventObject(event, 'checkout.session');
-      return applyOnce(db, event, 'applyCheckoutSessionEvent', async (tx) => {
+      return applyOnce(db, { event, refetched }, 'applyCheckoutSessionEvent', async (tx) => {
         // The guarded upsert copies every column, so the first fulfilled_at is read back first.
         // FOR UPDATE makes a concurrent event for this session wait, then read what we wrote. With
         // no row yet there is nothing to lock, but only one event of a session carries a settled

@@ -4,6 +4,7 @@ import type { ActivityDeps } from './deps';
 import { upsertIfNewer, sourceEvent } from './guarded-upsert';
 import { applyOnce } from './ledger';
 import type { HandlerResult } from './ledger';
+import type { RefetchOrigin } from './refetch';
 import { statusRank } from './ordering';
 import { bool, eventObject, str } from './read';
 
@@ -30,8 +31,8 @@ export function customerRow(event: StripeEvent): typeof customers.$inferInsert {
 export function createCustomerActivities({ db }: ActivityDeps) {
   return {
     /** customer.created / .updated / .deleted → customers. A deletion is final and keeps the row. */
-    async applyCustomerEvent(event: StripeEvent): Promise<HandlerResult> {
-      return applyOnce(db, event, 'applyCustomerEvent', async (tx) =>
+    async applyCustomerEvent(event: StripeEvent, refetched?: RefetchOrigin): Promise<HandlerResult> {
+      return applyOnce(db, { event, refetched }, 'applyCustomerEvent', async (tx) =>
         (await upsertIfNewer(tx, customers, customerRow(event))) ? 'applied' : 'stale',
       );
     },

@@ -4,6 +4,7 @@ import type { ActivityDeps } from './deps';
 import { sourceEvent, upsertIfNewer } from './guarded-upsert';
 import { applyOnce } from './ledger';
 import type { HandlerResult } from './ledger';
+import type { RefetchOrigin } from './refetch';
 import { statusRank } from './ordering';
 import { eventObject, int, ref, requireText, str } from './read';
 
@@ -26,8 +27,8 @@ export function disputeRow(event: StripeEvent): typeof disputes.$inferInsert {
 export function createDisputeActivities({ db }: ActivityDeps) {
   return {
     /** charge.dispute.created / .updated / .closed / .funds_withdrawn / .funds_reinstated → disputes. */
-    async applyDisputeEvent(event: StripeEvent): Promise<HandlerResult> {
-      return applyOnce(db, event, 'applyDisputeEvent', async (tx) =>
+    async applyDisputeEvent(event: StripeEvent, refetched?: RefetchOrigin): Promise<HandlerResult> {
+      return applyOnce(db, { event, refetched }, 'applyDisputeEvent', async (tx) =>
         (await upsertIfNewer(tx, disputes, disputeRow(event))) ? 'applied' : 'stale',
       );
     },

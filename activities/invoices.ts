@@ -5,6 +5,7 @@ import type { ActivityDeps } from './deps';
 import { sourceEvent, upsertIfNewer } from './guarded-upsert';
 import { applyOnce } from './ledger';
 import type { HandlerResult } from './ledger';
+import type { RefetchOrigin } from './refetch';
 import { enqueueNotification } from './notifications';
 import type { NotificationKind } from './notifications';
 import { statusRank } from './ordering';
@@ -77,8 +78,8 @@ export function createInvoiceActivities({ db }: ActivityDeps) {
      * .payment_action_required / .voided / .marked_uncollectible / .deleted → invoices, plus an
      * outbox message for the failure and action-required events.
      */
-    async applyInvoiceEvent(event: StripeEvent): Promise<HandlerResult> {
-      return applyOnce(db, event, 'applyInvoiceEvent', async (tx) => {
+    async applyInvoiceEvent(event: StripeEvent, refetched?: RefetchOrigin): Promise<HandlerResult> {
+      return applyOnce(db, { event, refetched }, 'applyInvoiceEvent', async (tx) => {
         const row = invoiceRow(event);
         const written = await upsertIfNewer(tx, invoices, row);
         const notified = await notifyUnlessSettled(tx, event, row);

@@ -4,7 +4,7 @@ import type { StripeEvent } from '../common/stripe-event';
 import type { Database } from '../db/client';
 import { stripeEvents } from '../db/schema';
 import { toActivityFailure } from './errors';
-import { refetchOrigin } from './refetch';
+import type { PreparedEvent, RefetchOrigin } from './refetch';
 import type { Tx } from './tx';
 
 export type Outcome = 'applied' | 'stale';
@@ -20,7 +20,8 @@ export interface HandlerResult {
 }
 
 /**
- * Runs `apply` and writes the ledger row in one transaction, at most once per event id.
+ * Runs `apply` and writes the ledger row in one transaction, at most once per event id. When the event
+ * carries an object fetched from the API (`refetched`), the ledger keeps the event's own `created`.
  *
  * The ledger insert comes first: a concurrent attempt of the same event blocks on it until the
  * first commits, then sees the row and changes nothing. Activity retries after a lost
@@ -29,12 +30,12 @@ export interface HandlerResult {
  */
 export async function applyOnce(
   db: Database,
-  event: StripeEvent,
+  { event, refetched }: PreparedEvent,
   handler: string,
   apply: (tx: Tx) => Promise<Outcome>,
 ): Promise<HandlerResult> {
   try {
-    return await claimAndApply(db, event, handler, apply);
+    return await claimAndApply(db, event, handler, apply, refetched);
   } catch (err) {
     throw toActivityFailure(err, `${handler} on ${event.type} ${event.id}`);
   }
@@ -45,10 +46,10 @@ async function claimAndApply(
   event: StripeEvent,
   handler: string,
   apply: (tx: Tx) => Promise<Outcome>,
+  origin: RefetchOrigin | undefined,
 ): Promise<HandlerResult> {
   return db.transaction(async (tx) => {
     const ids = eventIds(event);
-    const origin = refetchOrigin(event);
     const claimed = await tx
       .insert(stripeEvents)
       .values({

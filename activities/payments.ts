@@ -4,6 +4,7 @@ import type { ActivityDeps } from './deps';
 import { sourceEvent, upsertIfNewer } from './guarded-upsert';
 import { applyOnce } from './ledger';
 import type { HandlerResult } from './ledger';
+import type { RefetchOrigin } from './refetch';
 import { statusRank } from './ordering';
 import { bool, eventObject, int, listData, ref, requireText, str } from './read';
 
@@ -117,15 +118,15 @@ export function embeddedRefundRows(event: StripeEvent): (typeof refunds.$inferIn
 export function createPaymentActivities({ db }: ActivityDeps) {
   return {
     /** payment_intent.* → payment_intents. */
-    async applyPaymentIntentEvent(event: StripeEvent): Promise<HandlerResult> {
-      return applyOnce(db, event, 'applyPaymentIntentEvent', async (tx) =>
+    async applyPaymentIntentEvent(event: StripeEvent, refetched?: RefetchOrigin): Promise<HandlerResult> {
+      return applyOnce(db, { event, refetched }, 'applyPaymentIntentEvent', async (tx) =>
         (await upsertIfNewer(tx, paymentIntents, paymentIntentRow(event))) ? 'applied' : 'stale',
       );
     },
 
     /** charge.succeeded / .failed / .refunded / .captured / .updated / .pending / .expired → charges (+ embedded refunds). */
-    async applyChargeEvent(event: StripeEvent): Promise<HandlerResult> {
-      return applyOnce(db, event, 'applyChargeEvent', async (tx) => {
+    async applyChargeEvent(event: StripeEvent, refetched?: RefetchOrigin): Promise<HandlerResult> {
+      return applyOnce(db, { event, refetched }, 'applyChargeEvent', async (tx) => {
         let applied = await upsertIfNewer(tx, charges, chargeRow(event));
         // Each refund is guarded on its own row: a refund.updated may already have stored a newer state.
         for (const refund of embeddedRefundRows(event)) {
@@ -136,8 +137,8 @@ export function createPaymentActivities({ db }: ActivityDeps) {
     },
 
     /** refund.created / .updated / .failed → refunds. */
-    async applyRefundEvent(event: StripeEvent): Promise<HandlerResult> {
-      return applyOnce(db, event, 'applyRefundEvent', async (tx) =>
+    async applyRefundEvent(event: StripeEvent, refetched?: RefetchOrigin): Promise<HandlerResult> {
+      return applyOnce(db, { event, refetched }, 'applyRefundEvent', async (tx) =>
         (await upsertIfNewer(tx, refunds, refundRow(event))) ? 'applied' : 'stale',
       );
     },

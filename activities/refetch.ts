@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import Stripe from 'stripe';
+import { ConfigError } from '../common/config';
 import type { StripeApi } from '../common/stripe-api';
 import type { StripeEvent, StripeObject } from '../common/stripe-event';
 import type { Database } from '../db/client';
@@ -98,19 +99,31 @@ async function storedVersion(db: Database, kind: string, id: string): Promise<St
   };
 }
 
-/** Events handed to a handler with a fetched object, and the `created` their payload had. */
-const refetchedEvents = new WeakMap<StripeEvent, { originalCreated: number }>();
-
-/** Set when `event` carries a fetched object: the ledger records the event's own `created`. */
-export function refetchOrigin(event: StripeEvent): { originalCreated: number } | undefined {
-  return refetchedEvents.get(event);
+/** Set when the handler gets a fetched object: the ledger records the event's own `created`. */
+export interface RefetchOrigin {
+  originalCreated: number;
 }
 
-export type RefetchReason = 'configured' | 'same-second tie';
+/** What a handler applies: the event, possibly carrying a fetched object instead of its payload's. */
+export interface PreparedEvent {
+  event: StripeEvent;
+  refetched?: RefetchOrigin | undefined;
+}
 
 export interface Refetcher {
-  /** The event to apply: `event` itself, or a copy carrying the object as Stripe returns it now. */
-  prepare(event: StripeEvent): Promise<StripeEvent>;
+  /** `event` itself, or a copy carrying the object as Stripe returns it now, with its origin. */
+  prepare(event: StripeEvent): Promise<PreparedEvent>;
+}
+
+/** A typo in STRIPE_REFETCH_OBJECTS would silently re-fetch nothing: refuse it at start instead. */
+export function assertRefetchable(kinds: readonly string[]): void {
+  const unknown = kinds.filter((kind) => !Object.hasOwn(RETRIEVERS, kind));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `STRIPE_REFETCH_OBJECTS names ${unknown.map((kind) => `"${kind}"`).join(', ')}, which cannot be ` +
+        `re-fetched: use object kinds from ${REFETCHABLE_OBJECTS.join(', ')}`,
+    );
+  }
 }
 
 export interface RefetchOptions {
@@ -127,19 +140,20 @@ export function createRefetcher({
   refetchObjects = [],
   waitMs = sleep,
 }: RefetchOptions): Refetcher {
+  assertRefetchable(refetchObjects);
   const configured = new Set(refetchObjects);
   return {
     async prepare(event) {
-      if (!stripeApi) return event;
+      if (!stripeApi) return { event };
       const object = event.data.object;
       const kind = object.object;
       const retrieve = RETRIEVERS[kind];
-      if (!retrieve || typeof object.id !== 'string') return event;
+      if (!retrieve || typeof object.id !== 'string') return { event };
 
       const stored = await storedVersion(db, kind, object.id);
-      if (stored?.final) return event;
+      if (stored?.final) return { event };
       const tie = stored !== undefined && stored.created === event.created && stored.eventId !== event.id;
-      if (!configured.has(kind) && !tie) return event;
+      if (!configured.has(kind) && !tie) return { event };
 
       // A tie is only broken by a fetch made after the tied second: before that, another change in
       // the same second might still be on its way.
@@ -149,15 +163,16 @@ export function createRefetcher({
       }
       const fetched = await fetchObject(stripeApi, retrieve, kind, object.id, event.account ?? undefined);
       // Gone from the API (deleted, or test data): the payload is all there is.
-      if (!fetched) return event;
+      if (!fetched) return { event };
       const asOf = fetched.stripeTime === undefined ? event.created : fetched.stripeTime - 1;
-      const prepared: StripeEvent = {
-        ...event,
-        created: Math.max(event.created, asOf),
-        data: { ...event.data, object: fetched.object },
+      return {
+        event: {
+          ...event,
+          created: Math.max(event.created, asOf),
+          data: { ...event.data, object: fetched.object },
+        },
+        refetched: { originalCreated: event.created },
       };
-      refetchedEvents.set(prepared, { originalCreated: event.created });
-      return prepared;
     },
   };
 }

@@ -5,6 +5,7 @@ import type { ActivityDeps } from './deps';
 import { excludedColumns, sourceEvent, upsertIfNewer } from './guarded-upsert';
 import { applyOnce } from './ledger';
 import type { HandlerResult } from './ledger';
+import type { RefetchOrigin } from './refetch';
 import { enqueueNotification } from './notifications';
 import { statusRank } from './ordering';
 import { bool, eventObject, int, listData, ref, requireRef, requireText, str, time } from './read';
@@ -113,10 +114,10 @@ export function createSubscriptionActivities({ db }: ActivityDeps) {
      * entitlements, replaced whole. A stale event leaves all three as they are.
      * trial_will_end also queues the trial-ending message, if the mirror still says trialing.
      */
-    async applySubscriptionEvent(event: StripeEvent): Promise<HandlerResult> {
+    async applySubscriptionEvent(event: StripeEvent, refetched?: RefetchOrigin): Promise<HandlerResult> {
       const row = subscriptionRow(event);
       const items = subscriptionItemRows(event);
-      return applyOnce(db, event, 'applySubscriptionEvent', async (tx) => {
+      return applyOnce(db, { event, refetched }, 'applySubscriptionEvent', async (tx) => {
         const written = await upsertIfNewer(tx, subscriptions, row);
         if (written) {
           await tx.delete(subscriptionItems).where(eq(subscriptionItems.subscriptionId, row.id));

@@ -15,9 +15,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { mapWithConcurrency } from '../activities/reconcile';
+import { mapWithConcurrency } from '../common/concurrency';
 import { fixtureEvent } from '../dev/fixtures';
-import { createTemporalEventStarter } from '../ingress/event-starter';
+import { createEventStarter } from '../common/event-starter';
 import { runCommand } from '../ops/cli';
 import type { StuckReport } from '../ops/commands/stuck';
 import { createOps, loadOpsConfig } from '../ops/context';
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     DATABASE_URL: stack.database.url,
   };
   const ops = createOps(loadOpsConfig(env), { client, db: stack.database.db });
-  const starter = createTemporalEventStarter(client, { taskQueue: config.taskQueue, startTimeoutMs: 30_000 });
+  const starter = createEventStarter(client, { taskQueue: config.taskQueue, startTimeoutMs: 30_000 });
   const ledgerCount = async () =>
     Number(
       (await query<{ count: string }>(stack.database.db, sql`select count(*) from stripe_events`))[0]?.count,

@@ -10,7 +10,8 @@
  *
  * Exits 1 when a check fails. SOAK_EVENTS (10000), SOAK_RATE (20 ev/s), SOAK_DUPLICATE_EVERY (20).
  */
-import { Client, Connection } from '@temporalio/client';
+import { loadTemporalConfig } from '../common/temporal-config';
+import { connectClient } from '../common/temporal-connection';
 import postgres from 'postgres';
 import { CommitWatcher } from './lib/commits';
 import { BENCH_SECRET, startDesign } from './lib/designs';
@@ -53,9 +54,8 @@ function scheduleWithDuplicates(stream: EventStream, from: number): StreamEvent[
 }
 
 async function workflowCounts(address: string, taskQueue: string): Promise<Record<string, number>> {
-  const connection = await Connection.connect({ address });
+  const client = await connectClient(loadTemporalConfig({ ...process.env, TEMPORAL_ADDRESS: address }));
   try {
-    const client = new Client({ connection });
     const counts: Record<string, number> = {};
     for (const status of ['Completed', 'Failed', 'Running', 'Terminated', 'TimedOut']) {
       const { count } = await client.workflow.count(
@@ -65,7 +65,7 @@ async function workflowCounts(address: string, taskQueue: string): Promise<Recor
     }
     return counts;
   } finally {
-    await connection.close();
+    await client.connection.close();
   }
 }
 

@@ -2,17 +2,15 @@
  * Configuration is read once from the environment, typed, and fails fast with a message that
  * names the variable. Every variable is documented in .env.example.
  */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+import { ConfigError } from './config-error';
+import { loadTemporalConfig } from './temporal-config';
+import type { TemporalConfig } from './temporal-config';
+
+export { ConfigError } from './config-error';
+export { loadTemporalConfig } from './temporal-config';
+export type { TemporalConfig } from './temporal-config';
 
 type Env = Record<string, string | undefined>;
-
-export interface TemporalConfig {
-  address: string;
-  namespace: string;
-  taskQueue: string;
-}
 
 export interface IngressConfig {
   port: number;
@@ -74,14 +72,6 @@ function hostPort(env: Env, name: string): string | undefined {
     throw new ConfigError(`${name} must be host:port (e.g. 0.0.0.0:9464), got "${value}"`);
   }
   return value;
-}
-
-export function loadTemporalConfig(env: Env = process.env): TemporalConfig {
-  return {
-    address: optional(env, 'TEMPORAL_ADDRESS') ?? 'localhost:7233',
-    namespace: optional(env, 'TEMPORAL_NAMESPACE') ?? 'default',
-    taskQueue: optional(env, 'TEMPORAL_TASK_QUEUE') ?? 'stripe-events',
-  };
 }
 
 export function parseWebhookSecrets(raw: string): string[] {

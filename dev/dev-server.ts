@@ -10,10 +10,13 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import type { ConnectionLike } from '@temporalio/client';
 import Long from 'long';
 import { temporal } from '@temporalio/proto';
+import { DEFAULT_TASK_QUEUE } from '../common/event-workflow';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../common/search-attributes';
+import { connectClient } from '../common/temporal-connection';
+import type { TemporalConfig } from '../common/temporal-connection';
 import { stopChild } from './stop-child';
 import { findOrBuildTemporalCli } from './temporal-cli';
 
@@ -74,7 +77,7 @@ const INDEXED_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
 };
 
 /** Idempotent: safe on a fresh server, an existing db file, or a real cluster. */
-export async function configureNamespace(connection: Connection, namespace: string): Promise<void> {
+export async function configureNamespace(connection: ConnectionLike, namespace: string): Promise<void> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const missing: Record<string, temporal.api.enums.v1.IndexedValueType> = {};
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_DEFINITIONS)) {
@@ -89,19 +92,30 @@ export async function configureNamespace(connection: Connection, namespace: stri
   });
 }
 
+/** The dev server speaks plain gRPC on loopback: no TLS, no API key. */
+function devServerConfig(address: string, namespace: string): TemporalConfig {
+  return { address, namespace, taskQueue: DEFAULT_TASK_QUEUE };
+}
+
 async function waitUntilReady(
-  address: string,
+  config: TemporalConfig,
   timeoutMs: number,
   exited: () => string | undefined,
-): Promise<Connection> {
+): Promise<ConnectionLike> {
+  const { address } = config;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
     const exit = exited();
     if (exit) throw new Error(`temporal server start-dev exited before it was ready (${exit})`);
     try {
-      const connection = await Connection.connect({ address, connectTimeout: 1000 });
-      await connection.withDeadline(Date.now() + 2000, () => connection.workflowService.getSystemInfo({}));
+      const { connection } = await connectClient(config, { connectTimeoutMs: 1000 });
+      try {
+        await connection.withDeadline(Date.now() + 2000, () => connection.workflowService.getSystemInfo({}));
+      } catch (err) {
+        await connection.close();
+        throw err;
+      }
       return connection;
     } catch (err) {
       lastError = err;
@@ -148,7 +162,11 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   child.once('exit', (code, signal) => (exitReason = `exit code ${code}, signal ${signal}`));
   const address = `127.0.0.1:${port}`;
   try {
-    const connection = await waitUntilReady(address, options.readyTimeoutMs ?? 60_000, () => exitReason);
+    const connection = await waitUntilReady(
+      devServerConfig(address, namespace),
+      options.readyTimeoutMs ?? 60_000,
+      () => exitReason,
+    );
     await configureNamespace(connection, namespace);
     await connection.close();
   } catch (err) {
@@ -184,7 +202,7 @@ async function startWithSdkDownload(
     },
   });
   const address = `127.0.0.1:${port}`;
-  const connection = await Connection.connect({ address });
+  const { connection } = await connectClient(devServerConfig(address, namespace));
   await configureNamespace(connection, namespace);
   await connection.close();
   return {

@@ -9,16 +9,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { loadIngressConfig, loadWorkerConfig, parseWebhookSecrets, positiveInt } from '../common/config';
 import { logger } from '../common/logger';
+import { connectClient } from '../common/temporal-connection';
 import { openPglite, openPostgres } from '../db/client';
 import { startIngress } from '../ingress/server';
-import { startStripeServices } from '../ops/reconcile-schedule';
-import { createStripeWorker } from '../worker/create-worker';
 import { survivePostgresWriteRace } from '../worker/postgres-write-race';
 import { installWorkerRuntime } from '../worker/runtime';
+import { startWorker } from '../worker/start-worker';
 import { configureNamespace, isPortFree, startDevServer } from './dev-server';
 import type { DevServer } from './dev-server';
 
@@ -72,9 +70,9 @@ async function main(): Promise<void> {
     });
     temporal.address = devServer.address;
   } else {
-    const connection = await Connection.connect({ address: temporal.address });
-    await configureNamespace(connection, temporal.namespace);
-    await connection.close();
+    const client = await connectClient(temporal);
+    await configureNamespace(client.connection, temporal.namespace);
+    await client.connection.close();
   }
 
   const database = process.env.DATABASE_URL
@@ -82,26 +80,12 @@ async function main(): Promise<void> {
     : await openPglite(path.join(DATA_DIR, 'pglite'));
   await database.migrate();
 
-  // The worker's Stripe settings as worker/main.ts reads them (the database is chosen above).
-  const workerConfig = loadWorkerConfig({
-    ...process.env,
-    DATABASE_URL: process.env.DATABASE_URL ?? 'embedded',
-  });
-  const stripe = await startStripeServices(
-    workerConfig.stripeApi,
+  // The worker's settings as worker/main.ts reads them (the database and server are chosen above).
+  const workerConfig = {
+    ...loadWorkerConfig({ ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? 'embedded' }),
     temporal,
-    workerConfig.reconcileIntervalMinutes * 60,
-  );
-  const workerConnection = await NativeConnection.connect({ address: temporal.address });
-  const worker = await createStripeWorker({
-    connection: workerConnection,
-    temporal,
-    db: database.db,
-    stripeApi: stripe?.stripeApi,
-    refetchObjects: workerConfig.refetchObjects,
-    client: stripe?.client,
-  });
-  const workerRunning = worker.run();
+  };
+  const worker = await startWorker(workerConfig, database.db);
 
   const ingress = await startIngress(config);
   // Stop taking webhooks at once; the SDK's own handler of the same signals drains the worker.
@@ -116,7 +100,7 @@ async function main(): Promise<void> {
   Webhook URL     http://localhost:${port}/webhooks/stripe
   Temporal Web UI ${uiUrl}/namespaces/${temporal.namespace}/workflows
   Database        ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded PGlite in ${database.location}`}
-  Reconciliation  ${stripe ? `every ${workerConfig.reconcileIntervalMinutes} min from Stripe's Events API (schedule ${stripe.scheduleId})` : 'off (set STRIPE_API_KEY to turn it on)'}
+  Reconciliation  ${worker.scheduleId ? `every ${workerConfig.reconcileIntervalMinutes} min from Stripe's Events API (schedule ${worker.scheduleId})` : 'off (set STRIPE_API_KEY to turn it on)'}
   Signing secret  ${secrets[0]}${process.env.STRIPE_WEBHOOK_SECRET ? ' (from STRIPE_WEBHOOK_SECRET)' : ` (saved in ${LOCAL_SECRET_FILE})`}
 
   Send a signed sample event:   npm run send -- customer.subscription.created
@@ -126,10 +110,9 @@ async function main(): Promise<void> {
 `);
 
   // Worker.run() resolves once Runtime's SIGINT/SIGTERM handling has drained it.
-  await workerRunning;
+  await worker.running;
   await ingressStopped;
-  await workerConnection.close();
-  await stripe?.close();
+  await worker.stop();
   await database.close();
   await devServer?.stop();
 }

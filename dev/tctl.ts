@@ -12,7 +12,7 @@
  *
  * Run directly (`npx tsx dev/tctl.ts`) it prints the path, building first if it must.
  */
-import { findGoTool, findOrBuildGoTool } from './go-tools';
+import { findOrBuildGoTool } from './go-tools';
 import type { GoTool, ToolLookup } from './go-tools';
 
 export const TCTL_VERSION = 'v1.18.0';
@@ -23,11 +23,6 @@ const TCTL: GoTool = {
   package: `github.com/temporalio/tctl/cmd/tctl@${TCTL_VERSION}`,
   build: { module: `github.com/temporalio/tctl@${TCTL_VERSION}`, subdirectory: 'cmd/tctl' },
 };
-
-/** Looks without building. */
-export function findTctl(): ToolLookup | undefined {
-  return findGoTool(TCTL);
-}
 
 /** Looks, then builds with Go when Go is present. Undefined: no tctl and no Go. */
 export function findOrBuildTctl(log: (line: string) => void = console.error): ToolLookup | undefined {

@@ -4,8 +4,8 @@ import getRawBody from 'raw-body';
 import { logger as defaultLogger } from '../common/logger';
 import type { Logger } from '../common/logger';
 import type { StripeEvent } from '../common/stripe-event';
-import { TemporalUnavailable } from './event-starter';
-import type { EventStarter } from './event-starter';
+import type { EventStarter } from '../common/event-starter';
+import { startRefusalAnswer } from './start-refusals';
 import { createMetrics } from './metrics';
 import type { IngressMetrics } from './metrics';
 import { verifyStripeEvent, WebhookRejection } from './stripe-webhook';
@@ -62,7 +62,7 @@ async function readRawBody(ctx: Context, limit: number): Promise<Buffer> {
 }
 
 function webhookRoute(options: AppOptions, metrics: IngressMetrics, log: Logger): Middleware {
-  const retryAfter = String(options.retryAfterSeconds ?? 30);
+  const retryAfter = options.retryAfterSeconds ?? 30;
 
   async function deliver(ctx: Context): Promise<void> {
     // Verify over the exact bytes received: no body parser may run before this.
@@ -82,13 +82,16 @@ function webhookRoute(options: AppOptions, metrics: IngressMetrics, log: Logger)
     try {
       outcome = await options.starter.start(event);
     } catch (err) {
-      endTimer({ outcome: 'error' });
-      if (!(err instanceof TemporalUnavailable)) throw err;
-      log.error({ ...fields, err: err.cause ?? err }, 'temporal unavailable, answering 503');
-      ctx.throw(503, 'Temporal did not confirm the workflow start in time. Retry later; nothing was lost.', {
-        code: 'temporal_unavailable',
+      const answer = startRefusalAnswer(err, retryAfter);
+      endTimer({ outcome: answer?.reason ?? 'error' });
+      if (!answer) throw err;
+      if (answer.status >= 500)
+        log.error({ ...fields, err: answer.cause }, `${answer.reason}, answering ${answer.status}`);
+      else log.warn({ ...fields, err: answer.cause }, `${answer.reason}, answering ${answer.status}`);
+      ctx.throw(answer.status, answer.message, {
+        code: answer.reason,
         expose: true,
-        headers: { 'Retry-After': retryAfter },
+        headers: answer.headers,
       });
     }
     endTimer({ outcome });

@@ -1,5 +1,6 @@
 import { loadIngressConfig } from '../common/config';
 import { logger } from '../common/logger';
+import { describeTemporal } from '../common/temporal-config';
 import { startIngress } from './server';
 
 async function main(): Promise<void> {
@@ -9,9 +10,7 @@ async function main(): Promise<void> {
   logger.info(
     {
       port: config.port,
-      temporalAddress: config.temporal.address,
-      namespace: config.temporal.namespace,
-      taskQueue: config.temporal.taskQueue,
+      ...describeTemporal(config.temporal),
       webhookSecrets: config.webhookSecrets.length,
     },
     'ingress listening',

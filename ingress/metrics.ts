@@ -1,11 +1,12 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { START_REFUSAL_REASONS } from './start-refusals';
 import { REJECTION_REASONS } from './stripe-webhook';
 
 /** Non-2xx answers beyond the 400s of verification. Stripe retries every one of them. */
 export const EXTRA_REJECTION_REASONS = [
   'body_too_large',
   'body_unreadable',
-  'temporal_unavailable',
+  ...START_REFUSAL_REASONS,
   'internal_error',
 ] as const;
 

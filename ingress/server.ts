@@ -5,9 +5,9 @@ import type { Duplex } from 'node:stream';
 import type { Client } from '@temporalio/client';
 import type { IngressConfig } from '../common/config';
 import { logger } from '../common/logger';
-import { createLazyClient } from '../common/temporal';
+import { createEventStarter } from '../common/event-starter';
+import { createLazyClient } from '../common/temporal-connection';
 import { createApp } from './app';
-import { createTemporalEventStarter } from './event-starter';
 
 // raw-body waits forever for a client that trickles its body; Node's own timer bounds the whole
 // request (config.requestTimeoutMs, answering 408). A real Stripe delivery is a few KB sent at once.
@@ -28,9 +28,10 @@ export interface RunningIngress {
 export async function startIngress(
   config: IngressConfig,
   // Lazy: the ingress starts, and answers /healthz and 503, while Temporal is still unreachable.
-  client: Client = createLazyClient(config.temporal),
+  // Rate limits not retried by the SDK: the starter retries them within its deadline, then 429.
+  client: Client = createLazyClient(config.temporal, { retryRateLimits: false }),
 ): Promise<RunningIngress> {
-  const starter = createTemporalEventStarter(client, {
+  const starter = createEventStarter(client, {
     taskQueue: config.temporal.taskQueue,
     startTimeoutMs: config.startTimeoutMs,
   });

@@ -1,8 +1,9 @@
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { loadStripeApiConfig, loadTemporalConfig } from '../common/config';
 import type { StripeApiConfig, TemporalConfig } from '../common/config';
 import { createStripeApi } from '../common/stripe-api';
 import type { StripeApi } from '../common/stripe-api';
+import { createLazyClient } from '../common/temporal-connection';
 import { openPostgres } from '../db/client';
 import type { Database, DatabaseHandle } from '../db/client';
 import { UsageError } from './format';
@@ -48,8 +49,7 @@ export interface OpsOverrides {
 
 /** Connections are opened on first use: `pause-handler` never dials Temporal, `stuck` may skip Postgres. */
 export function createOps(config: OpsConfig, overrides: OpsOverrides = {}): Ops {
-  const connection = overrides.client ? undefined : Connection.lazy({ address: config.temporal.address });
-  const client = overrides.client ?? new Client({ connection, namespace: config.temporal.namespace });
+  const client = overrides.client ?? createLazyClient(config.temporal);
   let database: Promise<DatabaseHandle> | undefined;
   let stripeApi = overrides.stripeApi;
   const db = async () => {
@@ -79,7 +79,7 @@ export function createOps(config: OpsConfig, overrides: OpsOverrides = {}): Ops 
     },
     async close() {
       if (database) await (await database).close();
-      if (connection) await connection.close();
+      if (!overrides.client) await client.connection.close();
     },
   };
 }

@@ -1,11 +1,10 @@
-import { NativeConnection } from '@temporalio/worker';
 import { loadWorkerConfig } from '../common/config';
 import { logger } from '../common/logger';
+import { describeTemporal } from '../common/temporal-config';
 import { openPostgres } from '../db/client';
-import { startStripeServices } from '../ops/reconcile-schedule';
-import { createStripeWorker } from './create-worker';
 import { survivePostgresWriteRace } from './postgres-write-race';
 import { installWorkerRuntime } from './runtime';
+import { startWorker } from './start-worker';
 
 /**
  * Production worker: applies migrations, then polls the task queue until SIGTERM/SIGINT, when the
@@ -16,36 +15,13 @@ async function main(): Promise<void> {
   installWorkerRuntime({ logger, metricsAddress: config.metricsAddress });
   survivePostgresWriteRace(logger);
   const database = await openPostgres(config.databaseUrl);
-  await database.migrate();
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
-  // With STRIPE_API_KEY: re-fetch, and the reconcile schedule (created or updated idempotently).
-  const stripe = await startStripeServices(
-    config.stripeApi,
-    config.temporal,
-    config.reconcileIntervalMinutes * 60,
-  ).catch(async (err) => {
-    await connection.close();
-    await database.close();
-    throw err;
-  });
   try {
-    const worker = await createStripeWorker({
-      connection,
-      temporal: config.temporal,
-      db: database.db,
-      workflowBundlePath: config.workflowBundlePath,
-      stripeApi: stripe?.stripeApi,
-      refetchObjects: config.refetchObjects,
-      client: stripe?.client,
-    });
-    logger.info(
-      { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace },
-      'worker started',
-    );
-    await worker.run();
+    await database.migrate();
+    const worker = await startWorker(config, database.db);
+    logger.info(describeTemporal(config.temporal), 'worker started');
+    await worker.running;
+    await worker.stop();
   } finally {
-    await stripe?.close();
-    await connection.close();
     await database.close();
   }
 }

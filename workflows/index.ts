@@ -1,3 +1,3 @@
 export { processStripeEvent } from './process-stripe-event';
-export type { ProcessResult } from './process-stripe-event';
+export type { ProcessResult } from '../common/event-workflow';
 export { reconcileWithStripe } from './reconcile';

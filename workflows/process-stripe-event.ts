@@ -1,9 +1,9 @@
 import { log, patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { StripeActivities } from '../activities';
+import type { Outcome, ProcessResult, ProcessStripeEvent } from '../common/event-workflow';
 import { INVALID_STRIPE_PAYLOAD } from '../common/failures';
+import { routeFor } from '../common/routing';
 import { StripeOutcome } from '../common/search-attributes';
-import type { StripeEvent } from '../common/stripe-event';
-import { routeFor } from './routing';
 
 /**
  * No attempt limit: a handler failing on a transient error (database down, a bug, a paused
@@ -21,20 +21,6 @@ const handlers = proxyActivities<StripeActivities>({
   },
 });
 
-export type Outcome = 'applied' | 'stale' | 'ignored';
-
-export interface ProcessResult {
-  eventId: string;
-  eventType: string;
-  /** applied: the mirror changed; stale: it already held newer state; ignored: no handler. */
-  outcome: Outcome;
-  handler?: string;
-  /** The ledger already held the event (a reset or a redelivery): nothing was written again. */
-  alreadyRecorded?: boolean;
-  /** The handler applied the object as retrieved from Stripe's API, not the payload. */
-  refetched?: boolean;
-}
-
 /**
  * `StripeOutcome` makes outcomes filterable in the Web UI (`StripeOutcome="stale"`). Histories
  * recorded before it existed have no upsert command, so the patch keeps them replayable.
@@ -45,7 +31,8 @@ function recordOutcome(outcome: Outcome | 'failed'): void {
   }
 }
 
-export async function processStripeEvent(event: StripeEvent): Promise<ProcessResult> {
+/** Implements the contract in common/event-workflow.ts, which every starter is typed against. */
+export const processStripeEvent: ProcessStripeEvent = async (event): Promise<ProcessResult> => {
   const base = { eventId: event.id, eventType: event.type };
   const handler = routeFor(event.type);
   if (!handler) {
@@ -75,4 +62,4 @@ export async function processStripeEvent(event: StripeEvent): Promise<ProcessRes
     alreadyRecorded: result.alreadyRecorded,
     refetched: result.refetched,
   };
-}
+};

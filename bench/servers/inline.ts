@@ -13,7 +13,7 @@ import Koa from 'koa';
 import { createActivities } from '../../activities';
 import { logger } from '../../common/logger';
 import { openPostgres } from '../../db/client';
-import { ROUTES } from '../../workflows/routing';
+import { ROUTES } from '../../common/routing';
 import { closeOnSignal, requireEnv } from './env';
 import { verifiedEvent } from './webhook';
 

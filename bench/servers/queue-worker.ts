@@ -12,7 +12,7 @@ import { createActivities } from '../../activities';
 import { logger } from '../../common/logger';
 import type { StripeEvent } from '../../common/stripe-event';
 import { openPostgres } from '../../db/client';
-import { ROUTES } from '../../workflows/routing';
+import { ROUTES } from '../../common/routing';
 import { closeOnSignal, redisConnection, requireEnv } from './env';
 import { WORKER_CONCURRENCY } from './queue-options';
 

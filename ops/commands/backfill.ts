@@ -1,5 +1,5 @@
-import { sweepStripeEvents } from '../../activities/reconcile';
-import type { SweepResult } from '../../activities/reconcile';
+import { sweepStripeEvents } from '../../activities/events-sweep';
+import type { SweepResult } from '../../activities/events-sweep';
 import type { Ops } from '../context';
 import { fields } from '../format';
 
@@ -50,6 +50,7 @@ export function renderBackfill(result: SweepResult & { dryRun: boolean; all: boo
       ['already started', result.alreadyStarted],
       ['no handler', result.unhandled || undefined],
       ['skipped', result.skippedInvalid || undefined],
+      ['refused by Temporal', result.refusedByTemporal || undefined],
     ]),
   ];
   for (const warning of result.warnings) lines.push(`WARNING: ${warning}`);

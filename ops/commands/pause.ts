@@ -2,7 +2,7 @@ import os from 'node:os';
 import { eq } from 'drizzle-orm';
 import { handlerPauses } from '../../db/schema';
 import type { Database } from '../../db/client';
-import { ROUTES } from '../../workflows/routing';
+import { HANDLER_NAMES } from '../../common/routing';
 import type { Ops } from '../context';
 import { fields, table, UsageError } from '../format';
 
@@ -13,7 +13,7 @@ import { fields, table, UsageError } from '../format';
  * seconds. Nothing is lost and nothing is reordered: a waiting event is applied by the same guarded
  * transaction as ever once it runs.
  */
-export const HANDLER_NAMES: readonly string[] = [...new Set(Object.values(ROUTES))].sort();
+export { HANDLER_NAMES };
 
 export interface HandlerPause {
   handler: string;
@@ -24,7 +24,7 @@ export interface HandlerPause {
 
 function checkHandler(name: string | undefined): string {
   if (!name) throw new UsageError(`name the handler: one of ${HANDLER_NAMES.join(', ')}`);
-  if (!HANDLER_NAMES.includes(name)) {
+  if (!(HANDLER_NAMES as readonly string[]).includes(name)) {
     throw new UsageError(`no handler "${name}": the handlers are ${HANDLER_NAMES.join(', ')}`);
   }
   return name;

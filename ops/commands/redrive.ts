@@ -1,4 +1,4 @@
-import { WORKFLOW_TYPE } from '../../ingress/event-starter';
+import { PROCESS_STRIPE_EVENT } from '../../common/event-workflow';
 import { TokenBucket } from '../../common/stripe-api';
 import type { Ops } from '../context';
 import { fields, table, UsageError } from '../format';
@@ -39,7 +39,7 @@ const CLOSED_UNSUCCESSFULLY =
   '(ExecutionStatus="Failed" OR ExecutionStatus="Terminated" OR ExecutionStatus="TimedOut")';
 
 export function redriveQuery(userQuery: string, taskQueue: string): string {
-  return `(${userQuery}) AND WorkflowType=${queryString(WORKFLOW_TYPE)} AND TaskQueue=${queryString(taskQueue)} AND ${CLOSED_UNSUCCESSFULLY}`;
+  return `(${userQuery}) AND WorkflowType=${queryString(PROCESS_STRIPE_EVENT)} AND TaskQueue=${queryString(taskQueue)} AND ${CLOSED_UNSUCCESSFULLY}`;
 }
 
 export async function redrive(ops: Ops, options: RedriveOptions): Promise<RedriveResult> {

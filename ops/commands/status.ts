@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { StripeEventType, StripeOutcome } from '../../common/search-attributes';
 import { handlerPauses, stripeEvents } from '../../db/schema';
 import type { ProcessResult } from '../../workflows';
-import { routeFor } from '../../workflows/routing';
+import { routeFor } from '../../common/routing';
 import type { Ops } from '../context';
 import { ago, fields, UsageError } from '../format';
 import { failingWorkflowTaskOf, pendingActivityOf } from '../pending';

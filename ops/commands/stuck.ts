@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { StripeEventType } from '../../common/search-attributes';
-import { mapWithConcurrency } from '../../activities/reconcile';
-import { WORKFLOW_TYPE } from '../../ingress/event-starter';
+import { mapWithConcurrency } from '../../common/concurrency';
+import { PROCESS_STRIPE_EVENT } from '../../common/event-workflow';
 import type { Ops } from '../context';
 import { ago, table, truncate, UsageError } from '../format';
 import { failingWorkflowTaskOf, pendingActivityOf } from '../pending';
@@ -52,7 +52,7 @@ export interface StuckReport {
 export function stuckQuery(taskQueue: string, options: StuckOptions, now = Date.now()): string {
   // The task queue scopes it to this pipeline when several share a namespace.
   const clauses = [
-    `WorkflowType=${queryString(WORKFLOW_TYPE)}`,
+    `WorkflowType=${queryString(PROCESS_STRIPE_EVENT)}`,
     `TaskQueue=${queryString(taskQueue)}`,
     'ExecutionStatus="Running"',
   ];

@@ -16,7 +16,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after } from 'node:test';
 import { sql } from 'drizzle-orm';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { connectClient } from '../../common/temporal-connection';
 import type { StripeEvent } from '../../common/stripe-event';
 import type { Database } from '../../db/client';
 import { fixtureEvent } from '../../dev/fixtures';
@@ -27,13 +28,13 @@ import { attemptSummary, deliverLikeStripe } from '../helpers/load-generator';
 import { logTail, startIngressProcess, startWorkerProcess } from '../helpers/processes';
 import type { IngressProcess, IngressProcessOptions, ServiceProcess } from '../helpers/processes';
 import { startTcpProxy } from '../helpers/tcp-proxy';
-import { testTemporalAddress, uniqueTaskQueue } from '../helpers/test-env';
+import { testTemporalAddress, testTemporalConfig, uniqueTaskQueue } from '../helpers/test-env';
 import type { TcpProxy } from '../helpers/tcp-proxy';
 
 export const FULL = process.env.FAULTS_FULL === '1';
 
 // From test-env.ts, not helpers/temporal.ts: these test processes never load the worker runtime.
-export { testTemporalAddress, uniqueTaskQueue };
+export { testTemporalAddress, testTemporalConfig, uniqueTaskQueue };
 
 /** `fast` in `npm test`, `full` in `npm run faults`. */
 export function size<T>(fast: T, full: T): T {
@@ -240,10 +241,10 @@ export function cleanupAfter(): Cleanup {
 }
 
 /** A client of the Temporal server at `address`, its connection closed at cleanup. */
-export async function connectClient(cleanup: Cleanup, address: string): Promise<Client> {
-  const connection = await Connection.connect({ address });
-  cleanup.defer(() => connection.close());
-  return new Client({ connection });
+export async function connectTestClient(cleanup: Cleanup, address: string): Promise<Client> {
+  const client = await connectClient(testTemporalConfig({ address }));
+  cleanup.defer(() => client.connection.close());
+  return client;
 }
 
 /** Ledger rows so far: one per applied event. */
@@ -313,9 +314,8 @@ export async function startFaultStack(
   const taskQueue = uniqueTaskQueue(`fault-${options.name}`);
   const database = await createTestDatabase();
   cleanup.defer(() => database.drop());
-  let connection = await Connection.connect({ address });
-  cleanup.defer(() => connection.close());
-  const client = new Client({ connection });
+  let client = await connectClient(testTemporalConfig({ address }));
+  cleanup.defer(() => client.connection.close());
 
   let proxy: TcpProxy | undefined;
   let workerDatabaseUrl = database.url;
@@ -360,9 +360,9 @@ export async function startFaultStack(
     handled: handledEvents(sent).length,
     applied: () => appliedCount(database.db),
     async reconnect() {
-      await connection.close();
-      connection = await Connection.connect({ address });
-      stack.client = new Client({ connection });
+      await client.connection.close();
+      client = await connectClient(testTemporalConfig({ address }));
+      stack.client = client;
     },
     deliver: (onAttempt) =>
       deliverLikeStripe(

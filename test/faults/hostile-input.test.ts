@@ -5,12 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { connectClient } from '../../common/temporal-connection';
 import { fixtureEvent } from '../../dev/fixtures';
 import { startIngressProcess } from '../helpers/processes';
 import type { IngressProcess } from '../helpers/processes';
 import { deliverLikeStripe } from '../helpers/load-generator';
-import { size, testTemporalAddress, uniqueTaskQueue } from './harness';
+import { size, testTemporalAddress, testTemporalConfig, uniqueTaskQueue } from './harness';
 import { HOSTILE_CATEGORIES, hostileCases, seededRandom, trickledRequest } from './hostile-requests';
 import type { HostileCase } from './hostile-requests';
 import { exchange } from './raw-http';
@@ -55,13 +56,11 @@ async function inParallel<T, R>(items: T[], lanes: number, work: (item: T) => Pr
 describe('hostile input against a real ingress process', () => {
   const address = testTemporalAddress();
   const taskQueue = uniqueTaskQueue('hostile');
-  let connection: Connection;
   let client: Client;
   let ingress: IngressProcess;
 
   before(async () => {
-    connection = await Connection.connect({ address });
-    client = new Client({ connection });
+    client = await connectClient(testTemporalConfig({ address }));
     ingress = await startIngressProcess(
       'ingress-hostile',
       { address, taskQueue },
@@ -70,7 +69,7 @@ describe('hostile input against a real ingress process', () => {
   });
   after(async () => {
     await ingress?.stop();
-    await connection?.close();
+    await client?.connection.close();
   });
 
   it('refuses every generated request with a clear 4xx, starts nothing and stays up', async (t) => {

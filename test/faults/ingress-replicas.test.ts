@@ -19,7 +19,7 @@ import type { IngressProcess, ServiceProcess } from '../helpers/processes';
 import {
   assertExactlyOnce,
   cleanupAfter,
-  connectClient,
+  connectTestClient,
   describeOutcome,
   FAULT_SECRET,
   faultEvents,
@@ -69,7 +69,7 @@ describe('ingress replicas', () => {
   let worker: ServiceProcess;
 
   before(async () => {
-    client = await connectClient(cleanup, address);
+    client = await connectTestClient(cleanup, address);
     database = await createTestDatabase();
     cleanup.defer(() => database.drop());
   });

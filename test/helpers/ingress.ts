@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import type { Client } from '@temporalio/client';
 import { createApp } from '../../ingress/app';
-import { createTemporalEventStarter } from '../../ingress/event-starter';
+import { createEventStarter } from '../../common/event-starter';
 
 export const TEST_SECRET = 'whsec_integration_test_secret';
 const stripe = new Stripe('sk_test_unused');
@@ -21,7 +21,7 @@ export async function startTestIngress(
   options: { startTimeoutMs?: number } = {},
 ): Promise<TestIngress> {
   const app = createApp({
-    starter: createTemporalEventStarter(client, {
+    starter: createEventStarter(client, {
       taskQueue,
       startTimeoutMs: options.startTimeoutMs ?? 5000,
     }),

@@ -1,17 +1,18 @@
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import type { Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Database } from '../../db/client';
-import type { TemporalConfig } from '../../common/config';
+import { connectClient, connectNativeConnection } from '../../common/temporal-connection';
+import type { TemporalConfig } from '../../common/temporal-connection';
 import { createStripeWorker } from '../../worker/create-worker';
-import { testTemporalAddress, uniqueTaskQueue } from './test-env';
+import { testTemporalAddress, testTemporalConfig, uniqueTaskQueue } from './test-env';
 
 // Worker lifecycle chatter at INFO drowns the test report; failures still log at WARN.
 Runtime.install({
   logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN'),
 });
 
-export { testTemporalAddress, uniqueTaskQueue };
+export { testTemporalAddress, testTemporalConfig, uniqueTaskQueue };
 
 export interface TestTemporal {
   config: TemporalConfig;
@@ -22,19 +23,14 @@ export interface TestTemporal {
 }
 
 export async function connectTestTemporal(taskQueuePrefix: string): Promise<TestTemporal> {
-  const config: TemporalConfig = {
-    address: testTemporalAddress(),
-    namespace: 'default',
-    taskQueue: uniqueTaskQueue(taskQueuePrefix),
-  };
-  const connection = await Connection.connect({ address: config.address });
-  const client = new Client({ connection, namespace: config.namespace });
+  const config = testTemporalConfig({ taskQueue: uniqueTaskQueue(taskQueuePrefix) });
+  const client = await connectClient(config);
   const nativeConnections: NativeConnection[] = [];
   return {
     config,
     client,
     async startWorker(db) {
-      const nativeConnection = await NativeConnection.connect({ address: config.address });
+      const nativeConnection = await connectNativeConnection(config);
       nativeConnections.push(nativeConnection);
       // The production factory, with the bundle test/run.ts made once for the whole run.
       const worker = await createStripeWorker({
@@ -47,7 +43,7 @@ export async function connectTestTemporal(taskQueuePrefix: string): Promise<Test
       return { worker, running };
     },
     async close() {
-      await connection.close();
+      await client.connection.close();
       for (const nativeConnection of nativeConnections) await nativeConnection.close();
     },
   };

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { loadTemporalConfig } from '../../common/temporal-config';
+import type { TemporalConfig } from '../../common/temporal-config';
 
 /**
  * What every Temporal test needs from test/run.ts, without loading the worker's native runtime
@@ -17,4 +19,16 @@ export function testTemporalAddress(): string {
 
 export function uniqueTaskQueue(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * The tests' Temporal configuration, read by the production loader from the same environment the
+ * services get (test/run.ts sets it), pointed at `address` (the run's dev server by default).
+ */
+export function testTemporalConfig(overrides: Partial<TemporalConfig> = {}): TemporalConfig {
+  const config = loadTemporalConfig({
+    ...process.env,
+    TEMPORAL_ADDRESS: overrides.address ?? testTemporalAddress(),
+  });
+  return { ...config, namespace: 'default', ...overrides };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
 import Long from 'long';
-import { createLazyClient } from '../../common/temporal';
+import { createLazyClient } from '../../common/temporal-connection';
 import { freePort } from '../../dev/dev-server';
 import { fixtureEvent } from '../../dev/fixtures';
 import { startTestIngress } from '../helpers/ingress';

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { StripeEventType, StripeLivemode, StripeObjectId } from '../../common/search-attributes';
 import { currentApiEvent, fixtureEvent } from '../../dev/fixtures';
 import type { StripeEvent } from '../../common/stripe-event';
-import { ROUTES, routeFor } from '../../workflows/routing';
+import { ROUTES, routeFor } from '../../common/routing';
 import { query } from '../helpers/db';
 import { startTestStack } from '../helpers/stack';
 import type { TestStack } from '../helpers/stack';

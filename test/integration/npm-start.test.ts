@@ -5,8 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
+import { connectClient } from '../../common/temporal-connection';
 import { freePort } from '../../dev/dev-server';
+import { testTemporalConfig } from '../helpers/test-env';
 import type { ProcessResult } from '../../workflows';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -60,14 +61,13 @@ describe('npm start on embedded defaults, fed by npm run send', () => {
       const eventId = /(evt_[0-9a-f]+)/.exec(sent.stdout)?.[1];
       assert.ok(eventId, sent.stdout);
 
-      const connection = await Connection.connect({ address: `127.0.0.1:${devPort}` });
+      const client = await connectClient(testTemporalConfig({ address: `127.0.0.1:${devPort}` }));
       try {
-        const client = new Client({ connection });
         const result = (await client.workflow.getHandle(eventId).result()) as ProcessResult;
         assert.equal(result.outcome, 'applied', 'the handler committed to PGlite');
         assert.equal(result.handler, 'applyInvoiceEvent');
       } finally {
-        await connection.close();
+        await client.connection.close();
       }
       assert.equal((await fetch(`http://localhost:${uiPort}/`)).status, 200, 'the Web UI is served');
     } finally {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { SweepResult } from '../../activities/reconcile';
+import type { SweepResult } from '../../activities/events-sweep';
 import type { StripeEvent } from '../../common/stripe-event';
 import { fixtureEvent } from '../../dev/fixtures';
 import { waitFor } from '../helpers/stack';

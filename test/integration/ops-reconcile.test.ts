@@ -5,7 +5,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { fixtureEvent } from '../../dev/fixtures';
 import { reconcileCursors } from '../../db/schema';
 import type { ProcessResult } from '../../workflows';
-import { ensureReconcileSchedule } from '../../ops/reconcile-schedule';
+import { ensureReconcileSchedule } from '../../worker/reconcile-schedule';
 import { waitFor } from '../helpers/stack';
 import { deliver, startOpsStack } from './ops-stack';
 import type { OpsStack } from './ops-stack';

@@ -7,12 +7,13 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { StripeActivities } from '../../activities';
 import { createStripeApi } from '../../common/stripe-api';
 import type { StripeApi } from '../../common/stripe-api';
 import type { StripeEvent } from '../../common/stripe-event';
+import { connectNativeConnection } from '../../common/temporal-connection';
 import { runCommand } from '../../ops/cli';
 import { createOps, loadOpsConfig } from '../../ops/context';
 import type { Ops } from '../../ops/context';
@@ -66,7 +67,7 @@ export async function startOpsStack(name: string): Promise<OpsStack> {
     TEMPORAL_UI_URL: 'http://localhost:8233',
   };
   const ops = createOps(loadOpsConfig(env), { client: temporal.client, db: database.db, stripeApi });
-  const connection = await NativeConnection.connect({ address: temporal.config.address });
+  const connection = await connectNativeConnection(temporal.config);
   let running: { worker: Worker; done: Promise<void> } | undefined;
 
   const stack: OpsStack = {

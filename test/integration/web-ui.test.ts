@@ -15,12 +15,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import type { Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import { sql } from 'drizzle-orm';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
+import { connectClient, connectNativeConnection } from '../../common/temporal-connection';
 import { fixtureEvent } from '../../dev/fixtures';
 import { freePort, startDevServer } from '../../dev/dev-server';
 import type { DevServer } from '../../dev/dev-server';
@@ -30,7 +30,7 @@ import type { TestDatabase } from '../helpers/db';
 import { startTestIngress } from '../helpers/ingress';
 import type { TestIngress } from '../helpers/ingress';
 import { waitFor } from '../helpers/stack';
-import { uniqueTaskQueue } from '../helpers/temporal';
+import { testTemporalConfig, uniqueTaskQueue } from '../helpers/temporal';
 
 const ARTIFACTS_DIR = path.join(__dirname, '..', '..', 'test-artifacts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -54,7 +54,6 @@ describe('Temporal Web UI: an operator finds a stuck event', () => {
   let server: DevServer;
   let uiUrl: string;
   let database: TestDatabase;
-  let connection: Connection;
   let nativeConnection: NativeConnection;
   let client: Client;
   let worker: Worker;
@@ -74,14 +73,13 @@ describe('Temporal Web UI: an operator finds a stuck event', () => {
 
     database = await createTestDatabase();
     await database.db.execute(sql`drop table invoices`);
-    const temporal = {
+    const temporal = testTemporalConfig({
       address: server.address,
       namespace: server.namespace,
       taskQueue: uniqueTaskQueue('web-ui'),
-    };
-    connection = await Connection.connect({ address: server.address });
-    client = new Client({ connection, namespace: server.namespace });
-    nativeConnection = await NativeConnection.connect({ address: server.address });
+    });
+    client = await connectClient(temporal);
+    nativeConnection = await connectNativeConnection(temporal);
     worker = await createStripeWorker({
       connection: nativeConnection,
       temporal,
@@ -111,7 +109,7 @@ describe('Temporal Web UI: an operator finds a stuck event', () => {
     worker?.shutdown();
     await running;
     await nativeConnection?.close();
-    await connection?.close();
+    await client?.connection.close();
     await database?.drop();
     await server?.stop();
     rmSync(scratch, { recursive: true, force: true });

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { PINNED_STRIPE_API_VERSION } from '../../common/stripe-api';
+import { connectClient } from '../../common/temporal-connection';
 import { freePort } from '../../dev/dev-server';
 import { fixtureEvent } from '../../dev/fixtures';
 import type { ProcessResult } from '../../workflows';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { startWorkerProcess } from '../helpers/processes';
-import { testTemporalAddress, uniqueTaskQueue } from '../helpers/test-env';
+import { testTemporalAddress, testTemporalConfig, uniqueTaskQueue } from '../helpers/test-env';
 import type { ServiceProcess } from '../helpers/processes';
 
 /** The counter's value for one api_version in Prometheus text, or undefined when it has no series. */
@@ -25,7 +26,6 @@ function mismatches(metrics: string, apiVersion: string): number | undefined {
 
 describe('the worker process serves Prometheus metrics (WORKER_METRICS_ADDRESS)', () => {
   let database: TestDatabase;
-  let connection: Connection;
   let client: Client;
   let worker: ServiceProcess;
   let metricsUrl: string;
@@ -34,8 +34,7 @@ describe('the worker process serves Prometheus metrics (WORKER_METRICS_ADDRESS)'
   before(async () => {
     database = await createTestDatabase();
     const address = testTemporalAddress();
-    connection = await Connection.connect({ address });
-    client = new Client({ connection });
+    client = await connectClient(testTemporalConfig({ address }));
     const port = await freePort();
     metricsUrl = `http://127.0.0.1:${port}/metrics`;
     worker = await startWorkerProcess('worker-metrics', { address, taskQueue, client }, database.url, {
@@ -44,7 +43,7 @@ describe('the worker process serves Prometheus metrics (WORKER_METRICS_ADDRESS)'
   });
   after(async () => {
     await worker?.stop();
-    await connection?.close();
+    await client?.connection.close();
     await database?.drop();
   });
 

@@ -10,8 +10,8 @@ import pino from 'pino';
 import Stripe from 'stripe';
 import type { StripeEvent } from '../../common/stripe-event';
 import { createApp } from '../../ingress/app';
-import { TemporalUnavailable } from '../../ingress/event-starter';
-import type { EventStarter } from '../../ingress/event-starter';
+import { EventRefusedByTemporal, TemporalRateLimited, TemporalUnavailable } from '../../common/event-starter';
+import type { EventStarter } from '../../common/event-starter';
 
 const SECRET = 'whsec_unit_test';
 const MAX_BODY_BYTES = 64 * 1024;
@@ -93,6 +93,29 @@ describe('ingress app', () => {
     assert.match(response.headers.get('retry-after') ?? '', /^\d+$/);
     assert.deepEqual(Object.keys(response.json as object).sort(), ['error', 'message']);
     assert.equal((response.json as { error: string }).error, 'temporal_unavailable');
+  });
+
+  it('answers 400 rejected_by_temporal, naming the limit, when Temporal refuses the event itself', async (t) => {
+    const app = await startApp(t);
+    app.starter.outcome = new EventRefusedByTemporal('WorkflowId length exceeds limit.');
+    const response = await app.signed(payload);
+    assert.equal(response.status, 400);
+    assert.equal(response.headers.get('retry-after'), null, 'a retry would fail the same way');
+    const body = response.json as { error: string; message: string };
+    assert.equal(body.error, 'rejected_by_temporal');
+    assert.match(body.message, /WorkflowId length exceeds limit/);
+    assert.match(body.message, /Nothing was started/);
+  });
+
+  it("answers 429 with Retry-After when the namespace's rate limit refuses the start", async (t) => {
+    const app = await startApp(t);
+    app.starter.outcome = new TemporalRateLimited('namespace rate limit exceeded');
+    const response = await app.signed(payload);
+    assert.equal(response.status, 429);
+    assert.match(response.headers.get('retry-after') ?? '', /^\d+$/);
+    const body = response.json as { error: string; message: string };
+    assert.equal(body.error, 'temporal_rate_limited');
+    assert.match(body.message, /nothing was lost/);
   });
 
   it('answers 500 without details when the starter fails unexpectedly', async (t) => {
@@ -192,6 +215,10 @@ describe('ingress app', () => {
     await app.signed(payload);
     app.starter.outcome = new TemporalUnavailable('down');
     await app.signed(payload);
+    app.starter.outcome = new TemporalRateLimited('slow down');
+    await app.signed(payload);
+    app.starter.outcome = new EventRefusedByTemporal('too long');
+    await app.signed(payload);
     await app.post(payload);
     await app.signed(payload, 'whsec_wrong');
 
@@ -203,15 +230,19 @@ describe('ingress app', () => {
       const line = text.split('\n').find((l) => l.startsWith(`${series} `));
       return line === undefined ? undefined : Number(line.slice(series.length + 1));
     };
-    assert.equal(value('stripe_webhooks_received_total'), 6);
+    assert.equal(value('stripe_webhooks_received_total'), 8);
     assert.equal(value('stripe_webhooks_accepted_total'), 2);
     assert.equal(value('stripe_webhooks_duplicate_total'), 1);
     assert.equal(value('stripe_webhooks_rejected_total{reason="missing_signature"}'), 1);
     assert.equal(value('stripe_webhooks_rejected_total{reason="signature_mismatch"}'), 1);
     assert.equal(value('stripe_webhooks_rejected_total{reason="temporal_unavailable"}'), 1);
+    assert.equal(value('stripe_webhooks_rejected_total{reason="temporal_rate_limited"}'), 1);
+    assert.equal(value('stripe_webhooks_rejected_total{reason="rejected_by_temporal"}'), 1);
     assert.equal(value('stripe_webhooks_rejected_total{reason="invalid_json"}'), 0);
     assert.equal(value('stripe_workflow_start_duration_seconds_count{outcome="started"}'), 2);
-    assert.equal(value('stripe_workflow_start_duration_seconds_count{outcome="error"}'), 1);
+    assert.equal(value('stripe_workflow_start_duration_seconds_count{outcome="temporal_unavailable"}'), 1);
+    assert.equal(value('stripe_workflow_start_duration_seconds_count{outcome="temporal_rate_limited"}'), 1);
+    assert.equal(value('stripe_workflow_start_duration_seconds_count{outcome="rejected_by_temporal"}'), 1);
     assert.match(text, /^process_cpu_user_seconds_total /m);
   });
 

@@ -1,10 +1,24 @@
-import type { HandlerName } from '../activities';
-
 /**
  * Event type → the activity that applies it. One handler per type: the handler's transaction
  * writes the ledger row and the whole business change together. A type missing here is
  * acknowledged and completes as `ignored` (a 4xx/5xx would make Stripe retry for days).
+ *
+ * Pure module (the workflow routes with it). activities/index.ts checks at compile time that the
+ * activity library implements exactly these handler names.
  */
+export const HANDLER_NAMES = [
+  'applyChargeEvent',
+  'applyCheckoutSessionEvent',
+  'applyCustomerEvent',
+  'applyDisputeEvent',
+  'applyInvoiceEvent',
+  'applyPaymentIntentEvent',
+  'applyRefundEvent',
+  'applySubscriptionEvent',
+] as const;
+
+export type HandlerName = (typeof HANDLER_NAMES)[number];
+
 export const ROUTES: Readonly<Record<string, HandlerName>> = {
   'checkout.session.completed': 'applyCheckoutSessionEvent',
   'checkout.session.async_payment_succeeded': 'applyCheckoutSessionEvent',

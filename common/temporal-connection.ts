@@ -1,0 +1,109 @@
+/**
+ * The one place that builds Temporal connections and clients: the ingress, the worker, the ops CLI,
+ * the reconcile schedule, `npm start`, the benchmark and the tests all come through here, so TLS,
+ * API keys and the payload codec are configured once, from one `TemporalConfig`.
+ */
+import { status } from '@grpc/grpc-js';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import type { ConnectionLike, ConnectionOptions } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from './search-attributes';
+import type { TemporalConfig } from './temporal-config';
+
+export type { TemporalConfig } from './temporal-config';
+
+/** The connection half of the configuration, as both Connection and NativeConnection take it. */
+export function connectionOptions(config: TemporalConfig): ConnectionOptions {
+  return {
+    address: config.address,
+    ...(config.tls !== undefined && { tls: config.tls }),
+    ...(config.apiKey !== undefined && { apiKey: config.apiKey }),
+    ...(config.metadata !== undefined && { metadata: config.metadata }),
+  };
+}
+
+/** A client on any connection (a grpc-js Connection, or a worker's NativeConnection). */
+export function clientOn(connection: ConnectionLike, config: TemporalConfig): Client {
+  return new Client({ connection, namespace: config.namespace });
+}
+
+export interface LazyClientOptions {
+  /**
+   * false: a call refused by the namespace's rate limit (RESOURCE_EXHAUSTED) fails at once instead
+   * of being retried by the SDK until its deadline, so the caller can tell a rate limit from an
+   * outage (the event starter retries it itself, then answers 429).
+   */
+  retryRateLimits?: boolean;
+}
+
+function withoutRateLimitRetries(): ConnectionOptions['interceptors'] {
+  const defaults = defaultGrpcRetryOptions();
+  return [
+    makeGrpcRetryInterceptor({
+      ...defaults,
+      retryableDecider: (attempt, grpcStatus) =>
+        grpcStatus.code !== status.RESOURCE_EXHAUSTED && defaults.retryableDecider(attempt, grpcStatus),
+    }),
+  ];
+}
+
+/**
+ * A client whose connection is made on first use, so the ingress can start (and answer /healthz,
+ * and 503 on webhooks) while Temporal is still unreachable. Close with `client.connection.close()`.
+ */
+export function createLazyClient(
+  config: TemporalConfig,
+  { retryRateLimits = true }: LazyClientOptions = {},
+): Client {
+  const options = connectionOptions(config);
+  if (!retryRateLimits) options.interceptors = withoutRateLimitRetries();
+  return clientOn(Connection.lazy(options), config);
+}
+
+/** A client connected now: fails at once when Temporal is unreachable or refuses the credentials. */
+export async function connectClient(
+  config: TemporalConfig,
+  { connectTimeoutMs }: { connectTimeoutMs?: number } = {},
+): Promise<Client> {
+  const connection = await Connection.connect({
+    ...connectionOptions(config),
+    ...(connectTimeoutMs !== undefined && { connectTimeout: connectTimeoutMs }),
+  });
+  return clientOn(connection, config);
+}
+
+/**
+ * The worker's connection (Rust core). Loaded on demand: processes that never run a worker (the
+ * ingress, the ops CLI) never load the native runtime.
+ */
+export async function connectNativeConnection(config: TemporalConfig): Promise<NativeConnection> {
+  const { NativeConnection } = await import('@temporalio/worker');
+  return NativeConnection.connect({
+    address: config.address,
+    ...(config.tls !== undefined && { tls: config.tls }),
+    ...(config.apiKey !== undefined && { apiKey: config.apiKey }),
+    ...(config.metadata !== undefined && { metadata: config.metadata }),
+  });
+}
+
+/**
+ * Ready means a start could succeed: the server answers, the namespace exists and the contract's
+ * search attributes are registered. A reachable server missing either would make every webhook
+ * 503 while looking healthy.
+ */
+export async function isTemporalReady(client: Client, timeoutMs = 2000): Promise<boolean> {
+  const { connection, options } = client;
+  try {
+    return await connection.withDeadline(Date.now() + timeoutMs, async () => {
+      await connection.workflowService.describeNamespace({ namespace: options.namespace });
+      const { customAttributes } = await connection.operatorService.listSearchAttributes({
+        namespace: options.namespace,
+      });
+      return Object.keys(SEARCH_ATTRIBUTE_DEFINITIONS).every(
+        (name) => customAttributes?.[name] !== undefined,
+      );
+    });
+  } catch {
+    return false;
+  }
+}

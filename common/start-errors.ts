@@ -5,9 +5,9 @@
  * - TemporalUnavailable: our side. Unreachable, too slow, credentials refused, namespace missing.
  *   Retry later; nothing was lost.
  * - TemporalRateLimited: the namespace's rate limit (gRPC RESOURCE_EXHAUSTED). Retry later.
- * - EventRefusedByTemporal: the request itself breaks a Temporal rule (INVALID_ARGUMENT,
- *   FAILED_PRECONDITION, OUT_OF_RANGE), e.g. a workflow id or search attribute over its size
- *   limit. Sending the same event again fails the same way: the sender's fault.
+ * - EventRefusedByTemporal: one of the event's own values breaks a Temporal limit (INVALID_ARGUMENT
+ *   and the like), e.g. an event id over the workflow id limit or a payload over the blob limit.
+ *   Sending the same event again fails the same way: the sender's fault.
  */
 import { status } from '@grpc/grpc-js';
 import { isGrpcServiceError, ServiceError } from '@temporalio/client';
@@ -37,6 +37,15 @@ const REFUSED_BY_REQUEST = new Set<number>([
   status.OUT_OF_RANGE,
 ]);
 
+/**
+ * Temporal refuses the request for one of the event's own values: its id (the workflow id), the
+ * ids and type in the search attributes, or the payload over the blob limit. The same codes also
+ * report our own misconfiguration (search attributes not registered, a task queue name over its
+ * limit); those are not the sender's fault and stay 503 until an operator fixes them.
+ */
+const EVENT_LIMIT = /exceeds (size )?limit/i;
+const OUR_SETTINGS = /task ?queue|workflow ?type|namespace|request ?id|identity|no mapping defined/i;
+
 /** The gRPC status behind a client error: the client wraps it in ServiceError's cause. */
 function grpcStatusOf(err: unknown): { code: number; details: string } | undefined {
   const candidate = err instanceof ServiceError ? err.cause : err;
@@ -49,7 +58,16 @@ export function classifyStartError(err: unknown, context: string): Error {
   const grpc = grpcStatusOf(err);
   if (grpc && REFUSED_BY_REQUEST.has(grpc.code)) {
     // Temporal's messages name the rule ("WorkflowId length exceeds limit."); cap them anyway.
-    return new EventRefusedByTemporal(grpc.details.slice(0, 300), { cause: err });
+    const message = grpc.details.slice(0, 300);
+    if (EVENT_LIMIT.test(message) && !OUR_SETTINGS.test(message)) {
+      return new EventRefusedByTemporal(message, { cause: err });
+    }
+    return new TemporalUnavailable(
+      `Temporal refused ${context} because of this deployment's setup: ${message}`,
+      {
+        cause: err,
+      },
+    );
   }
   if (grpc?.code === status.RESOURCE_EXHAUSTED) {
     return new TemporalRateLimited(`Temporal's rate limit refused ${context}`, { cause: err });

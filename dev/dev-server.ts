@@ -34,6 +34,8 @@ export interface DevServerOptions {
   readyTimeoutMs?: number;
   /** `--sqlite-pragma` values for a db file, e.g. `{ journal_mode: 'wal', synchronous: 'normal' }`. */
   sqlitePragmas?: Record<string, string>;
+  /** Extra `--dynamic-config-value` settings, e.g. `{ 'frontend.namespaceRPS': '2' }` for a test. */
+  dynamicConfig?: Record<string, string>;
 }
 
 export interface DevServer {
@@ -128,6 +130,9 @@ async function waitUntilReady(
 function cliArgs(options: DevServerOptions, port: number, uiPort: number | false): string[] {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port)];
   args.push(...EAGER_ACTIVITIES);
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) {
+    args.push('--dynamic-config-value', `${key}=${value}`);
+  }
   args.push(...(uiPort === false ? ['--headless'] : ['--ui-port', String(uiPort)]));
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
   for (const [pragma, value] of Object.entries(options.sqlitePragmas ?? {})) {

@@ -18,7 +18,7 @@ export interface TestIngress {
 export async function startTestIngress(
   client: Client,
   taskQueue: string,
-  options: { startTimeoutMs?: number } = {},
+  options: { startTimeoutMs?: number; maxBodyBytes?: number } = {},
 ): Promise<TestIngress> {
   const app = createApp({
     starter: createEventStarter(client, {
@@ -27,7 +27,7 @@ export async function startTestIngress(
     }),
     secrets: [TEST_SECRET],
     toleranceSeconds: 300,
-    maxBodyBytes: 1024 * 1024,
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));

@@ -9,15 +9,15 @@ import type { PayloadKey } from './payload-keys';
 export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
 
 /**
- * One data converter for every Client and Worker: encrypted when keys are given, Temporal's
- * defaults otherwise. Not for workflow code: the codec uses node:crypto, and runs outside the
+ * One data converter for every Client and Worker: payloads encrypted when keys are given, and
+ * failure messages always moved into an encoded attribute (encrypted with the payloads). Not for workflow code: the codec uses node:crypto, and runs outside the
  * sandbox anyway (the SDK applies codecs in the worker's main thread).
  */
 export function createDataConverter(keys?: readonly PayloadKey[]): DataConverter {
-  if (keys === undefined) return {};
   return {
-    payloadCodecs: [new EncryptionCodec(keys)],
-    // The SDK takes the failure converter by path only, since the sandbox has to load it too.
+    ...(keys !== undefined && { payloadCodecs: [new EncryptionCodec(keys)] }),
+    // Always, so the worker's main thread and the prebundled sandbox agree (the bundle is built
+    // once, whatever the keys). The SDK takes it by path only, since the sandbox loads it too.
     failureConverterPath: FAILURE_CONVERTER_PATH,
   };
 }

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { ConfigError } from './config';
+import { ConfigError } from './config-error';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ConfigError } from './config';
+import { ConfigError } from './config-error';
 
 /** An AES-256 key and the id written next to every payload it encrypts. */
 export interface PayloadKey {

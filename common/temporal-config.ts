@@ -14,6 +14,8 @@ import type { ClientConfigProfile, ConfigDataSource } from '@temporalio/envconfi
 import type { TLSConfig } from '@temporalio/client';
 import { ConfigError } from './config-error';
 import { DEFAULT_TASK_QUEUE } from './event-workflow';
+import { loadPayloadEncryption } from './payload-keys';
+import type { PayloadKey } from './payload-keys';
 
 type Env = Record<string, string | undefined>;
 
@@ -26,6 +28,21 @@ export interface TemporalConfig {
   apiKey?: string | undefined;
   /** gRPC headers sent with every call (TEMPORAL_GRPC_META_<NAME>). */
   metadata?: Record<string, string> | undefined;
+  /** Payloads (events, results, failures) encrypted with the first, decrypted with any; absent: plaintext. */
+  payloadKeys?: readonly PayloadKey[] | undefined;
+}
+
+const MISSING_KEYS =
+  "TEMPORAL_PAYLOAD_KEYS is not set: events carry customers' emails, names and addresses, and " +
+  'Temporal keeps every workflow input in its history for the namespace retention. Give one or more ' +
+  'AES-256 keys as kid:base64 (e.g. TEMPORAL_PAYLOAD_KEYS=k1:$(openssl rand -base64 32)), the same ' +
+  'on every process, or TEMPORAL_PAYLOAD_KEYS_FILE; or set TEMPORAL_PAYLOAD_ENCRYPTION=off to keep ' +
+  'payloads in plaintext.';
+
+function payloadKeys(env: Env): readonly PayloadKey[] | undefined {
+  const encryption = loadPayloadEncryption(env);
+  if (encryption.mode === 'missing') throw new ConfigError(MISSING_KEYS);
+  return encryption.mode === 'encrypted' ? encryption.keys : undefined;
 }
 
 /** Which of the CLI's variables (or temporal.toml keys) hold each piece of TLS material. */
@@ -134,6 +151,7 @@ export function loadTemporalConfig(env: Env = process.env): TemporalConfig {
     tls: connectionOptions.tls ?? undefined,
     apiKey: typeof connectionOptions.apiKey === 'string' ? connectionOptions.apiKey : undefined,
     metadata: profile.grpcMeta,
+    payloadKeys: payloadKeys(env),
   };
 }
 
@@ -147,5 +165,6 @@ export function describeTemporal(config: TemporalConfig): Record<string, string 
     taskQueue: config.taskQueue,
     tls: mode,
     apiKey: config.apiKey !== undefined,
+    payloads: config.payloadKeys ? `encrypted with key ${config.payloadKeys[0]?.id}` : 'plaintext',
   };
 }

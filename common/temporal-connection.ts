@@ -1,12 +1,14 @@
 /**
  * The one place that builds Temporal connections and clients: the ingress, the worker, the ops CLI,
  * the reconcile schedule, `npm start`, the benchmark and the tests all come through here, so TLS,
- * API keys and the payload codec are configured once, from one `TemporalConfig`.
+ * API keys and the payload codec are configured once, from one `TemporalConfig`. Workers take the
+ * same converter: `createDataConverter(config.payloadKeys)` in worker/create-worker.ts.
  */
 import { status } from '@grpc/grpc-js';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { ConnectionLike, ConnectionOptions } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
+import { createDataConverter } from './data-converter';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from './search-attributes';
 import type { TemporalConfig } from './temporal-config';
 
@@ -24,7 +26,11 @@ export function connectionOptions(config: TemporalConfig): ConnectionOptions {
 
 /** A client on any connection (a grpc-js Connection, or a worker's NativeConnection). */
 export function clientOn(connection: ConnectionLike, config: TemporalConfig): Client {
-  return new Client({ connection, namespace: config.namespace });
+  return new Client({
+    connection,
+    namespace: config.namespace,
+    dataConverter: createDataConverter(config.payloadKeys),
+  });
 }
 
 export interface LazyClientOptions {

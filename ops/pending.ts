@@ -1,7 +1,8 @@
-import type { WorkflowExecutionDescription } from '@temporalio/client';
+import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { HANDLER_PAUSED } from '../activities/pause';
+import { failureMessage } from '../common/failure-message';
 
 const PendingActivityState = temporal.api.enums.v1.PendingActivityState;
 
@@ -26,7 +27,11 @@ export interface PendingWorkflowTask {
   attempt: number;
 }
 
-export function pendingActivityOf(description: WorkflowExecutionDescription): PendingActivity | undefined {
+/** The pending activity, its last failure decoded with the client's keys (messages are encrypted). */
+export async function pendingActivityOf(
+  client: Client,
+  description: WorkflowExecutionDescription,
+): Promise<PendingActivity | undefined> {
   const [pending] = description.raw.pendingActivities ?? [];
   if (!pending) return undefined;
   const failure = pending.lastFailure ?? undefined;
@@ -45,7 +50,7 @@ export function pendingActivityOf(description: WorkflowExecutionDescription): Pe
     state,
     attempt,
     lastFailureType: failureType ?? undefined,
-    lastFailureMessage: failure?.message ?? undefined,
+    lastFailureMessage: await failureMessage(client, failure),
     lastStartedAt: optionalTsToDate(pending.lastStartedTime),
     nextAttemptAt: optionalTsToDate(pending.nextAttemptScheduleTime),
   };

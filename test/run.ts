@@ -22,6 +22,8 @@ import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../common/data-converter';
+import { generatePayloadKey } from '../common/payload-keys';
 import { startDevServer } from '../dev/dev-server';
 import type { DevServer } from '../dev/dev-server';
 import { FIXTURES_DIR } from '../dev/fixtures';
@@ -67,6 +69,9 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // Every client and worker of the run encrypts payloads, as production does: one key per run.
+    ...(!process.env.TEMPORAL_PAYLOAD_KEYS &&
+      !process.env.TEMPORAL_PAYLOAD_KEYS_FILE && { TEMPORAL_PAYLOAD_KEYS: generatePayloadKey('test-run') }),
     TEST_LOG_DIR: logDir,
   };
   let server: DevServer | undefined;
@@ -77,6 +82,7 @@ async function main(): Promise<void> {
     console.log(`# Temporal dev server on ${server.address} (ready in ${Date.now() - started} ms)`);
     const { code } = await bundleWorkflowCode({
       workflowsPath: require.resolve('../workflows'),
+      failureConverterPath: FAILURE_CONVERTER_PATH,
       logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
     });
     const bundlePath = path.join(scratch, 'workflow-bundle.js');

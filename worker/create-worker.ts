@@ -6,6 +6,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createReconcileActivities } from '../activities/reconcile';
 import type { TemporalConfig } from '../common/config';
+import { createDataConverter } from '../common/data-converter';
 import type { StripeApi } from '../common/stripe-api';
 import type { Database } from '../db/client';
 import { workerTuning } from './tuning';
@@ -53,6 +54,7 @@ export async function createStripeWorker({
     connection,
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
+    dataConverter: createDataConverter(temporal.payloadKeys),
     ...workflowSource(workflowBundlePath),
     activities: { ...createActivities({ db, stripeApi, refetchObjects }), ...reconcile },
   });

@@ -11,6 +11,7 @@
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { FAILURE_CONVERTER_PATH } from '../../common/data-converter';
 import ts from 'typescript';
 
 export const ROOT = path.join(__dirname, '..', '..');
@@ -67,6 +68,7 @@ export async function buildForBench(name: string): Promise<BenchBuild> {
   const { code } = await bundleWorkflowCode({
     // BENCH_WORKFLOWS_PATH: a scratch copy of workflows/ to measure a variant (e.g. local activities).
     workflowsPath: process.env.BENCH_WORKFLOWS_PATH ?? require.resolve('../../workflows'),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
   });
   writeFileSync(path.join(dir, 'workflow-bundle.js'), code);

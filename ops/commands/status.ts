@@ -97,7 +97,7 @@ export async function eventStatus(ops: Ops, eventId: string | undefined): Promis
     outcome: description?.typedSearchAttributes.get(StripeOutcome) ?? undefined,
     handler,
     handlerPause,
-    pendingActivity: description ? pendingActivityOf(description) : undefined,
+    pendingActivity: description ? await pendingActivityOf(ops.client, description) : undefined,
     failingWorkflowTaskAttempt: description ? failingWorkflowTaskOf(description)?.attempt : undefined,
     ledger,
     apiVersion: ledger?.apiVersion

@@ -100,7 +100,7 @@ export async function findStuck(ops: Ops, options: StuckOptions = {}): Promise<S
         .describe();
       return {
         execution,
-        pending: pendingActivityOf(description),
+        pending: await pendingActivityOf(ops.client, description),
         workflowTask: failingWorkflowTaskOf(description),
       };
     } catch (err) {

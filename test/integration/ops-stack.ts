@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { StripeActivities } from '../../activities';
+import { createDataConverter } from '../../common/data-converter';
 import { createStripeApi } from '../../common/stripe-api';
 import type { StripeApi } from '../../common/stripe-api';
 import type { StripeEvent } from '../../common/stripe-event';
@@ -108,6 +109,7 @@ export async function startOpsStack(name: string): Promise<OpsStack> {
             connection,
             namespace: temporal.config.namespace,
             taskQueue: temporal.config.taskQueue,
+            dataConverter: createDataConverter(temporal.config.payloadKeys),
             ...workflowSource(process.env.TEST_WORKFLOW_BUNDLE),
             activities: { ...createActivities({ db: database.db }), ...overrides },
           })

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
+import { PROCESS_STRIPE_EVENT } from '../../common/event-workflow';
+import type { ProcessStripeEvent } from '../../common/event-workflow';
 import { PINNED_STRIPE_API_VERSION } from '../../common/stripe-api';
 import { connectClient } from '../../common/temporal-connection';
 import { freePort } from '../../dev/dev-server';
 import { fixtureEvent } from '../../dev/fixtures';
-import type { ProcessResult } from '../../workflows';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { startWorkerProcess } from '../helpers/processes';
@@ -48,11 +49,11 @@ describe('the worker process serves Prometheus metrics (WORKER_METRICS_ADDRESS)'
   });
 
   const run = (event: ReturnType<typeof fixtureEvent>) =>
-    client.workflow.execute('processStripeEvent', {
+    client.workflow.execute<ProcessStripeEvent>(PROCESS_STRIPE_EVENT, {
       workflowId: event.id,
       taskQueue,
       args: [event],
-    }) as Promise<ProcessResult>;
+    });
 
   it('counts events whose api_version differs from the pinned one, next to the SDK metrics', async () => {
     // Two customers of their own: the same fixture customer twice would be a same-second tie.

@@ -10,7 +10,7 @@ import {
   loadDataConverter,
 } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
-import { createDataConverter } from '../../common/data-converter';
+import { createDataConverter, FAILURE_CONVERTER_PATH } from '../../common/data-converter';
 
 const EMAIL = 'grace.hopper+converter-marker@example.test';
 const keys = [{ id: 'k1', key: randomBytes(32) }];
@@ -44,12 +44,17 @@ describe('createDataConverter', () => {
     assert.equal(decoded.nonRetryable, true);
   });
 
-  it("is Temporal's plain converter without keys", async () => {
-    assert.deepEqual(createDataConverter(), {});
+  it('without keys, leaves payloads in plaintext but still moves failure messages into an attribute', async () => {
+    // The failure converter is the same with and without keys, so one prebuilt workflow bundle fits both.
+    assert.deepEqual(createDataConverter(), { failureConverterPath: FAILURE_CONVERTER_PATH });
     const converter = loadDataConverter(createDataConverter());
     const payloads = await encodeToPayloads(converter, event);
     assert.equal(Buffer.from(payloads?.[0]?.data ?? []).includes(EMAIL), true);
     const failure = await encodeErrorToFailure(converter, new Error('plain message'));
-    assert.equal(failure.message, 'plain message');
+    assert.equal(failure.message, 'Encoded failure');
+    assert.ok(
+      Buffer.from(failure.encodedAttributes?.data ?? []).includes('plain message'),
+      'readable without a key',
+    );
   });
 });

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { sql } from 'drizzle-orm';
+import { PROCESS_STRIPE_EVENT } from '../../common/event-workflow';
+import type { ProcessStripeEvent } from '../../common/event-workflow';
+import { failureMessage } from '../../common/failure-message';
 import { StripeOutcome } from '../../common/search-attributes';
 import type { StripeEvent } from '../../common/stripe-event';
 import type { temporal as proto } from '@temporalio/proto';
@@ -49,7 +52,7 @@ describe('processStripeEvent on a real dev server', () => {
   });
 
   function start(event: StripeEvent) {
-    return temporal.client.workflow.start('processStripeEvent', {
+    return temporal.client.workflow.start<ProcessStripeEvent>(PROCESS_STRIPE_EVENT, {
       workflowId: event.id,
       taskQueue: temporal.config.taskQueue,
       args: [event],
@@ -69,7 +72,7 @@ describe('processStripeEvent on a real dev server', () => {
   }
 
   function execute(event: StripeEvent): Promise<ProcessResult> {
-    return temporal.client.workflow.execute('processStripeEvent', {
+    return temporal.client.workflow.execute<ProcessStripeEvent>(PROCESS_STRIPE_EVENT, {
       workflowId: event.id,
       taskQueue: temporal.config.taskQueue,
       args: [event],
@@ -128,12 +131,14 @@ describe('processStripeEvent on a real dev server', () => {
         (activity) => (activity.attempt ?? 0) >= 2,
       );
       assert.equal(pending.activityType?.name, 'applyCustomerEvent');
-      assert.match(pending.lastFailure?.message ?? '', /customers/);
+      // Encrypted in history ("Encoded failure"); readable through the client's codec.
+      assert.equal(pending.lastFailure?.message, 'Encoded failure');
+      assert.match((await failureMessage(temporal.client, pending.lastFailure)) ?? '', /customers/);
       assert.equal((await handle.describe()).status.name, 'RUNNING');
     } finally {
       await database.db.execute(sql`alter table customers_away rename to customers`);
     }
-    const result = (await handle.result()) as ProcessResult;
+    const result = await handle.result();
     assert.equal(result.outcome, 'applied');
     await assertLedgerOutcome(database.db, event.id, 'applied', 'failed attempts left nothing half-written');
   });
@@ -184,12 +189,15 @@ describe('processStripeEvent on a real dev server', () => {
         (activity) => activity.lastFailure != null,
       );
       assert.equal(pending.lastFailure?.applicationFailureInfo?.type, 'HandlerPaused');
-      assert.match(pending.lastFailure?.message ?? '', /applyCustomerEvent is paused: investigating/);
+      assert.match(
+        (await failureMessage(temporal.client, pending.lastFailure)) ?? '',
+        /applyCustomerEvent is paused: investigating/,
+      );
       assert.deepEqual(await ledgerRows(database.db, event.id), [], 'nothing applied while paused');
     } finally {
       await database.db.delete(handlerPauses);
     }
-    const result = (await handle.result()) as ProcessResult;
+    const result = await handle.result();
     assert.equal(result.outcome, 'applied');
   });
 });

@@ -6,16 +6,20 @@
  * workflow changes what it records (and guard that change with `patched()`).
  *   v1  the first release
  *   v2  the StripeOutcome search attribute (patch "stripe-outcome-search-attribute")
+ *   v2e the same workflow code with payloads encrypted (the payload codec), with the test-only key
+ *       in test/histories/payload-keys, which replay.test.ts decrypts them with
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { createEventStarter } from '../../common/event-starter';
 import { fixtureEvent } from '../../dev/fixtures';
 import { findTemporalCli } from '../../dev/temporal-cli';
 import { startStandaloneStack } from '../helpers/stack';
 import type { StripeEvent } from '../../common/stripe-event';
 
-const VERSION = 'v2';
+const VERSION = 'v2e';
+export const HISTORIES_KEYS_FILE = path.join(__dirname, '..', 'histories', 'payload-keys');
 
 const SAMPLES: Record<string, () => StripeEvent> = {
   'customer-created-applied': () => fixtureEvent('customer.created'),
@@ -32,16 +36,18 @@ const SAMPLES: Record<string, () => StripeEvent> = {
 async function main(): Promise<void> {
   const cli = findTemporalCli();
   if (!cli) throw new Error('the Temporal CLI is needed: npm run temporal:cli');
+  process.env.TEMPORAL_PAYLOAD_KEYS_FILE = HISTORIES_KEYS_FILE;
+  delete process.env.TEMPORAL_PAYLOAD_KEYS;
   const stack = await startStandaloneStack('record-histories');
   try {
+    const starter = createEventStarter(stack.temporal.client, {
+      taskQueue: stack.temporal.config.taskQueue,
+      startTimeoutMs: 10_000,
+    });
     for (const [name, build] of Object.entries(SAMPLES)) {
       const event = build();
-      const handle = await stack.temporal.client.workflow.start('processStripeEvent', {
-        workflowId: event.id,
-        taskQueue: stack.temporal.config.taskQueue,
-        args: [event],
-      });
-      await handle.result().catch(() => undefined);
+      await starter.start(event);
+      await stack.result(event.id).catch(() => undefined);
       // The CLI writes the proto3 JSON that historyFromJSON reads (and the Web UI downloads).
       const json = execFileSync(
         cli.path,

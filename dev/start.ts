@@ -19,7 +19,8 @@ import { startStripeServices } from '../ops/reconcile-schedule';
 import { createStripeWorker } from '../worker/create-worker';
 import { survivePostgresWriteRace } from '../worker/postgres-write-race';
 import { installWorkerRuntime } from '../worker/runtime';
-import { configureNamespace, isPortFree, startDevServer } from './dev-server';
+import { isPortFree, startDevServer } from './dev-server';
+import { configureNamespace } from './namespace';
 import type { DevServer } from './dev-server';
 
 const DATA_DIR = path.resolve(process.env.DATA_DIR?.trim() || '.data');

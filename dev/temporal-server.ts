@@ -11,7 +11,8 @@
  * They are built with `go build -o` inside the downloaded module because `go install` names the
  * binary after its folder (`server`, `sql`).
  *
- * Run directly (`npm run temporal:server`) it prints each path and how long finding it took.
+ * Run directly (`npm run temporal:server [-- --no-ui]`) it prints each path and how long finding or
+ * building it took.
  */
 import { findGoTool, findOrBuildGoTool } from './go-tools';
 import type { GoTool, ToolLookup } from './go-tools';
@@ -110,7 +111,7 @@ export function findOrBuildClusterBinaries(
 }
 
 if (require.main === module) {
-  const binaries = findOrBuildClusterBinaries();
+  const binaries = findOrBuildClusterBinaries({ ui: !process.argv.includes('--no-ui') });
   for (const name of ['server', 'sqlTool', 'uiServer'] as const) {
     const found = binaries[name];
     const seconds = (binaries.timings[name] / 1000).toFixed(1);

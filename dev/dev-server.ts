@@ -11,16 +11,16 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { ConnectionLike } from '@temporalio/client';
-import Long from 'long';
-import { temporal } from '@temporalio/proto';
 import { DEFAULT_TASK_QUEUE } from '../common/event-workflow';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../common/search-attributes';
 import { connectClient } from '../common/temporal-connection';
 import type { TemporalConfig } from '../common/temporal-connection';
+import { configureNamespace } from './namespace';
 import { stopChild } from './stop-child';
 import { findOrBuildTemporalCli } from './temporal-cli';
 
-export const RETENTION_DAYS = 30;
+// Moved to ./namespace (the cluster uses them too); re-exported for existing imports.
+export { configureNamespace, RETENTION_DAYS } from './namespace';
 
 export interface DevServerOptions {
   port?: number;
@@ -69,28 +69,6 @@ export async function isPortFree(port: number): Promise<boolean> {
     const server = createServer();
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-const { IndexedValueType } = temporal.api.enums.v1;
-const INDEXED_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
-  Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  Bool: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
-};
-
-/** Idempotent: safe on a fresh server, an existing db file, or a real cluster. */
-export async function configureNamespace(connection: ConnectionLike, namespace: string): Promise<void> {
-  const existing = await connection.operatorService.listSearchAttributes({ namespace });
-  const missing: Record<string, temporal.api.enums.v1.IndexedValueType> = {};
-  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_DEFINITIONS)) {
-    if (!existing.customAttributes?.[name]) missing[name] = INDEXED_TYPES[type]!;
-  }
-  if (Object.keys(missing).length > 0) {
-    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
-  }
-  await connection.workflowService.updateNamespace({
-    namespace,
-    config: { workflowExecutionRetentionTtl: { seconds: Long.fromNumber(RETENTION_DAYS * 24 * 3600) } },
   });
 }
 

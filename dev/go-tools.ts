@@ -17,8 +17,9 @@ export interface GoTool {
   package: string;
   /**
    * `install`: `go install <package>`. `module-build`: `go mod download` of the module, then
-   * `go build` inside it, for modules whose `go install` fails only because the module proxy
-   * refuses the version list that `go install` reads for its deprecation check.
+   * `go build -o <binary>` inside it, for modules whose `go install` fails only because the module
+   * proxy refuses the version list that `go install` reads for its deprecation check, and for
+   * main packages whose directory name would make a poor binary name (`cmd/server`).
    */
   build: 'install' | { module: string; subdirectory: string };
 }

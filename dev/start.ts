@@ -17,7 +17,8 @@ import { startIngress } from '../ingress/server';
 import { survivePostgresWriteRace } from '../worker/postgres-write-race';
 import { installWorkerRuntime } from '../worker/runtime';
 import { startWorker } from '../worker/start-worker';
-import { configureNamespace, isPortFree, startDevServer } from './dev-server';
+import { isPortFree, startDevServer } from './dev-server';
+import { configureNamespace } from './namespace';
 import type { DevServer } from './dev-server';
 
 const DATA_DIR = path.resolve(process.env.DATA_DIR?.trim() || '.data');

@@ -34,6 +34,8 @@ export interface DevServerOptions {
   readyTimeoutMs?: number;
   /** `--sqlite-pragma` values for a db file, e.g. `{ journal_mode: 'wal', synchronous: 'normal' }`. */
   sqlitePragmas?: Record<string, string>;
+  /** The codec server the Web UI decodes payloads through (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string | undefined;
   /** Extra `--dynamic-config-value` settings, e.g. `{ 'frontend.namespaceRPS': '2' }` for a test. */
   dynamicConfig?: Record<string, string>;
 }
@@ -112,6 +114,7 @@ function cliArgs(options: DevServerOptions, port: number, uiPort: number | false
     args.push('--dynamic-config-value', `${key}=${value}`);
   }
   args.push(...(uiPort === false ? ['--headless'] : ['--ui-port', String(uiPort)]));
+  if (uiPort !== false && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
   for (const [pragma, value] of Object.entries(options.sqlitePragmas ?? {})) {
     args.push('--sqlite-pragma', `${pragma}=${value}`);

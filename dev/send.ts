@@ -10,10 +10,10 @@
  * Exits non-zero when any delivery is not answered 2xx.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Stripe from 'stripe';
 import { parseWebhookSecrets } from '../common/config';
+import { localFiles } from '../common/local-data';
 import { fixtureEvent, fixtureEventTypes } from './fixtures';
 
 const USAGE = `usage: npm run send -- <event type or fixture file> [--url URL] [--secret whsec_...] [--count N]
@@ -32,7 +32,7 @@ function signingSecret(flag: string | undefined): string {
   if (flag) return flag;
   const fromEnv = process.env.STRIPE_WEBHOOK_SECRET?.trim();
   if (fromEnv) return parseWebhookSecrets(fromEnv)[0]!;
-  const file = path.join(path.resolve(process.env.DATA_DIR?.trim() || '.data'), 'webhook-secret');
+  const file = localFiles().webhookSecret;
   if (existsSync(file)) {
     const secret = readFileSync(file, 'utf8').trim();
     if (secret) return secret;

@@ -2,72 +2,100 @@
  * `npm start`: the whole pipeline on one machine with nothing configured.
  *   - a Temporal dev server persisted in .data/temporal.db, Web UI on 8233
  *     (or the server at TEMPORAL_ADDRESS when set)
+ *   - payloads encrypted with a key generated once in .data/payload-keys (or the configured keys),
+ *     and the codec server on 8888 through which the Web UI shows them decrypted
  *   - Postgres at DATABASE_URL, or embedded PGlite in .data/pglite when unset
  *   - migrations, then the worker and the ingress on PORT (3000), in this one process
  * The production entry points are worker/main.ts and ingress/main.ts, one process each.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadIngressConfig, loadWorkerConfig, parseWebhookSecrets, positiveInt } from '../common/config';
+import { loadIngressConfig, loadWorkerConfig, positiveInt } from '../common/config';
+import { localFiles, withLocalPayloadKeys } from '../common/local-data';
 import { logger } from '../common/logger';
+import type { TemporalConfig } from '../common/temporal-config';
 import { connectClient } from '../common/temporal-connection';
 import { openPglite, openPostgres } from '../db/client';
 import { startIngress } from '../ingress/server';
+import { startCodecServer } from '../ops/codec-server';
+import type { RunningCodecServer } from '../ops/codec-server';
 import { survivePostgresWriteRace } from '../worker/postgres-write-race';
 import { installWorkerRuntime } from '../worker/runtime';
 import { startWorker } from '../worker/start-worker';
 import { isPortFree, startDevServer } from './dev-server';
-import { configureNamespace } from './namespace';
 import type { DevServer } from './dev-server';
+import { localWebhookSecrets } from './local-secrets';
+import { configureNamespace } from './namespace';
+import { printBanner } from './start-banner';
 
-const DATA_DIR = path.resolve(process.env.DATA_DIR?.trim() || '.data');
-export const LOCAL_SECRET_FILE = path.join(DATA_DIR, 'webhook-secret');
+const files = localFiles();
 
-/** A stable local secret, so `npm run send` and restarts agree without configuration. */
-function webhookSecrets(): string[] {
-  if (process.env.STRIPE_WEBHOOK_SECRET) return parseWebhookSecrets(process.env.STRIPE_WEBHOOK_SECRET);
-  if (!existsSync(LOCAL_SECRET_FILE)) {
-    writeFileSync(LOCAL_SECRET_FILE, `whsec_local_${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
+async function assertPortsFree(ports: [variable: string, port: number][]): Promise<void> {
+  for (const [name, port] of ports) {
+    if (!(await isPortFree(port))) {
+      throw new Error(
+        `port ${port} is already in use: stop what runs there, or choose another port with ${name}` +
+          (name === 'TEMPORAL_DEV_PORT'
+            ? `, or use that Temporal server with TEMPORAL_ADDRESS=127.0.0.1:${port}`
+            : ''),
+      );
+    }
   }
-  return [readFileSync(LOCAL_SECRET_FILE, 'utf8').trim()];
+}
+
+/** The codec server, for the Web UI on `uiPort` and for `temporal ... --codec-endpoint`. */
+async function startLocalCodecServer(
+  temporal: TemporalConfig,
+  uiPort: number,
+): Promise<RunningCodecServer | undefined> {
+  if (!temporal.payloadKeys) return undefined;
+  return startCodecServer({
+    keys: temporal.payloadKeys,
+    port: positiveInt(process.env, 'CODEC_SERVER_PORT', 8888),
+    corsOrigins: [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
+    logger,
+  });
 }
 
 async function main(): Promise<void> {
-  mkdirSync(DATA_DIR, { recursive: true });
+  mkdirSync(files.dir, { recursive: true });
   installWorkerRuntime({ logger, minLogLevel: 'WARN' });
   survivePostgresWriteRace(logger);
-  const secrets = webhookSecrets();
-  // The same typed, validated configuration as the production ingress, with the local secret.
-  const config = loadIngressConfig({ ...process.env, STRIPE_WEBHOOK_SECRET: secrets.join(',') });
-  const { temporal, port } = config;
+  const secrets = localWebhookSecrets();
+  const keys = withLocalPayloadKeys(process.env, { create: true });
+  // The same typed, validated configuration as the production ingress, with the local secret and key.
+  const config = loadIngressConfig({ ...keys.env, STRIPE_WEBHOOK_SECRET: secrets.join(',') });
+  const { temporal } = config;
+  const uiPort = positiveInt(process.env, 'TEMPORAL_UI_PORT', 8233);
+  const devPort = positiveInt(process.env, 'TEMPORAL_DEV_PORT', 7233);
+  const ownServer = !process.env.TEMPORAL_ADDRESS;
+  await assertPortsFree([
+    ...(ownServer
+      ? ([
+          ['TEMPORAL_DEV_PORT', devPort],
+          ['TEMPORAL_UI_PORT', uiPort],
+        ] as [string, number][])
+      : []),
+    ...(temporal.payloadKeys
+      ? ([['CODEC_SERVER_PORT', positiveInt(process.env, 'CODEC_SERVER_PORT', 8888)]] as [string, number][])
+      : []),
+  ]);
+  const codecServer = await startLocalCodecServer(temporal, uiPort);
 
   let devServer: DevServer | undefined;
-  if (!process.env.TEMPORAL_ADDRESS) {
-    const devPort = positiveInt(process.env, 'TEMPORAL_DEV_PORT', 7233);
-    const uiPort = positiveInt(process.env, 'TEMPORAL_UI_PORT', 8233);
-    for (const [name, taken] of [
-      ['TEMPORAL_DEV_PORT', devPort],
-      ['TEMPORAL_UI_PORT', uiPort],
-    ] as const) {
-      if (!(await isPortFree(taken))) {
-        throw new Error(
-          `port ${taken} is already in use. If a Temporal server runs there, use it with ` +
-            `TEMPORAL_ADDRESS=127.0.0.1:${taken}; otherwise choose another port with ${name}.`,
-        );
-      }
-    }
+  if (ownServer) {
     logger.info('starting the Temporal dev server (first run may build the CLI)');
     devServer = await startDevServer({
       port: devPort,
       uiPort,
-      dbFilename: path.join(DATA_DIR, 'temporal.db'),
+      dbFilename: path.join(files.dir, 'temporal.db'),
       // WAL: 43 % less dev-server CPU per event than SQLite's rollback journal (bench/README.md).
       // NORMAL syncs at checkpoints: a process crash loses nothing, an OS crash may lose the last
       // commits, which is fine for a development server.
       sqlitePragmas: { journal_mode: 'wal', synchronous: 'normal' },
-      logFile: path.join(DATA_DIR, 'temporal.log'),
+      logFile: path.join(files.dir, 'temporal.log'),
       namespace: temporal.namespace,
+      uiCodecEndpoint: codecServer?.url,
     });
     temporal.address = devServer.address;
   } else {
@@ -78,12 +106,12 @@ async function main(): Promise<void> {
 
   const database = process.env.DATABASE_URL
     ? await openPostgres(process.env.DATABASE_URL)
-    : await openPglite(path.join(DATA_DIR, 'pglite'));
+    : await openPglite(path.join(files.dir, 'pglite'));
   await database.migrate();
 
   // The worker's settings as worker/main.ts reads them (the database and server are chosen above).
   const workerConfig = {
-    ...loadWorkerConfig({ ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? 'embedded' }),
+    ...loadWorkerConfig({ ...keys.env, DATABASE_URL: process.env.DATABASE_URL ?? 'embedded' }),
     temporal,
   };
   const worker = await startWorker(workerConfig, database.db);
@@ -94,21 +122,21 @@ async function main(): Promise<void> {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(ingress.stop()));
   });
 
-  const uiUrl = devServer?.uiUrl ?? 'your Temporal Web UI';
-  console.log(`
-  Stripe → Temporal pipeline is running.
-
-  Webhook URL     http://localhost:${port}/webhooks/stripe
-  Temporal Web UI ${uiUrl}/namespaces/${temporal.namespace}/workflows
-  Database        ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded PGlite in ${database.location}`}
-  Reconciliation  ${worker.scheduleId ? `every ${workerConfig.reconcileIntervalMinutes} min from Stripe's Events API (schedule ${worker.scheduleId})` : 'off (set STRIPE_API_KEY to turn it on)'}
-  Signing secret  ${secrets[0]}${process.env.STRIPE_WEBHOOK_SECRET ? ' (from STRIPE_WEBHOOK_SECRET)' : ` (saved in ${LOCAL_SECRET_FILE})`}
-
-  Send a signed sample event:   npm run send -- customer.subscription.created
-  Forward real test events:     stripe listen --forward-to http://localhost:${port}/webhooks/stripe
-    then restart with STRIPE_WEBHOOK_SECRET=<the whsec_ it prints>,${secrets[0]}
-  Stop with Ctrl-C.
-`);
+  printBanner({
+    port: config.port,
+    namespace: temporal.namespace,
+    uiUrl: devServer?.uiUrl,
+    database: process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded PGlite in ${database.location}`,
+    reconciliation: worker.scheduleId
+      ? `every ${workerConfig.reconcileIntervalMinutes} min from Stripe's Events API (schedule ${worker.scheduleId})`
+      : 'off (set STRIPE_API_KEY to turn it on)',
+    secret: secrets[0]!,
+    secretSource: process.env.STRIPE_WEBHOOK_SECRET ? 'STRIPE_WEBHOOK_SECRET' : files.webhookSecret,
+    payloads: temporal.payloadKeys
+      ? `encrypted with key ${temporal.payloadKeys[0]?.id} (${keys.source ?? 'configured'})`
+      : 'plaintext (TEMPORAL_PAYLOAD_ENCRYPTION=off)',
+    codecUrl: codecServer?.url,
+  });
 
   // Worker.run() resolves once Runtime's SIGINT/SIGTERM handling has drained it.
   await worker.running;
@@ -116,6 +144,7 @@ async function main(): Promise<void> {
   await worker.stop();
   await database.close();
   await devServer?.stop();
+  await codecServer?.stop();
 }
 
 main().catch((err) => {

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { loadStripeApiConfig, loadTemporalConfig } from '../common/config';
 import type { StripeApiConfig, TemporalConfig } from '../common/config';
+import { withLocalPayloadKeys } from '../common/local-data';
 import { createStripeApi } from '../common/stripe-api';
 import type { StripeApi } from '../common/stripe-api';
 import { createLazyClient } from '../common/temporal-connection';
@@ -20,7 +21,8 @@ export interface OpsConfig {
 
 export function loadOpsConfig(env: Env = process.env): OpsConfig {
   return {
-    temporal: loadTemporalConfig(env),
+    // On the quick start's machine, the key `npm start` generated decrypts what it wrote.
+    temporal: loadTemporalConfig(withLocalPayloadKeys(env, { create: false }).env),
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
     stripeApi: loadStripeApiConfig(env),
     uiUrl: (env.TEMPORAL_UI_URL?.trim() || 'http://localhost:8233').replace(/\/$/, ''),

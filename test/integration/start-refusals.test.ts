@@ -82,7 +82,8 @@ describe("a namespace's rate limit and a namespace without the search attributes
   it('answers 429 with Retry-After under the rate limit, and accepts every refused event later', async () => {
     const config = testTemporalConfig({ address: server.address, taskQueue: uniqueTaskQueue('rate') });
     const client = createLazyClient(config, { retryRateLimits: false });
-    const ingress = await startTestIngress(client, config.taskQueue, { startTimeoutMs: 1000 });
+    // The default deadline: the starter retries a rate limit within it (3.1 s of backoff), then 429.
+    const ingress = await startTestIngress(client, config.taskQueue, { startTimeoutMs: 5000 });
     try {
       const events = Array.from({ length: 30 }, () => fixtureEvent('customer.created'));
       const answers = await Promise.all(events.map((event) => ingress.post(event)));

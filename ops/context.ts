@@ -3,9 +3,9 @@ import { loadStripeApiConfig, loadTemporalConfig } from '../common/config';
 import type { StripeApiConfig, TemporalConfig } from '../common/config';
 import { createStripeApi } from '../common/stripe-api';
 import type { StripeApi } from '../common/stripe-api';
-import { openPostgres } from '../db/client';
 import type { Database, DatabaseHandle } from '../db/client';
 import { UsageError } from './format';
+import { openOpsDatabase, opsDatabaseUrl } from './local-database';
 
 type Env = Record<string, string | undefined>;
 
@@ -13,6 +13,8 @@ type Env = Record<string, string | undefined>;
 export interface OpsConfig {
   temporal: TemporalConfig;
   databaseUrl: string | undefined;
+  /** Set when databaseUrl came from the file a running `npm start` writes. */
+  databaseUrlFile?: string;
   stripeApi: StripeApiConfig | undefined;
   uiUrl: string;
 }
@@ -20,7 +22,7 @@ export interface OpsConfig {
 export function loadOpsConfig(env: Env = process.env): OpsConfig {
   return {
     temporal: loadTemporalConfig(env),
-    databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    ...opsDatabaseUrl(env),
     stripeApi: loadStripeApiConfig(env),
     uiUrl: (env.TEMPORAL_UI_URL?.trim() || 'http://localhost:8233').replace(/\/$/, ''),
   };
@@ -55,7 +57,7 @@ export function createOps(config: OpsConfig, overrides: OpsOverrides = {}): Ops 
   const db = async () => {
     if (overrides.db) return overrides.db;
     if (!config.databaseUrl) return undefined;
-    database ??= openPostgres(config.databaseUrl);
+    database ??= openOpsDatabase(config.databaseUrl, config.databaseUrlFile);
     return (await database).db;
   };
   return {
@@ -64,7 +66,9 @@ export function createOps(config: OpsConfig, overrides: OpsOverrides = {}): Ops 
     db,
     async requireDb(why) {
       const found = await db();
-      if (!found) throw new UsageError(`${why} needs the billing database: set DATABASE_URL`);
+      if (!found) {
+        throw new UsageError(`${why} needs the billing database: set DATABASE_URL, or run \`npm start\``);
+      }
       return found;
     },
     requireStripeApi(why) {
@@ -78,7 +82,8 @@ export function createOps(config: OpsConfig, overrides: OpsOverrides = {}): Ops 
       return runId ? `${base}/${runId}` : base;
     },
     async close() {
-      if (database) await (await database).close();
+      // A database that never opened (npm start not running) has nothing to close.
+      if (database) await (await database.catch(() => undefined))?.close();
       if (connection) await connection.close();
     },
   };

@@ -4,7 +4,7 @@
  * docker-compose's), database `billing`. While it runs, its URL is in .data/database-url, where
  * `npm run ops` and drizzle-kit find it; psql and any application take the printed URL.
  *
- * Not PGlite served by @electric-sql/pglite-socket, tried first: that socket server takes one
+ * Not PGlite served by @electric-sql/pglite-socket, tried first (docs/pglite-socket.md): it takes one
  * connection unless told more, and with more it multiplexes them all onto PGlite's single session
  * (every client sees the same backend pid). Advisory locks then exclude nobody, a transaction left
  * open in psql stalls the worker, and the worker's own in-process PGlite queries interleaved with

@@ -134,7 +134,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await server.start().catch((err: unknown) => Promise.reject(failed('start', err)));
   const startMs = Date.now() - started;
 
-  // Should this process die without stop(), the server must not outlive it (Postgres ignores SIGHUP).
+  // Should this process exit without stop() (an uncaught error), the server must not outlive it.
+  // A SIGKILL leaves it running; the next start on this data dir stops it (stopLeftover).
   const killOnExit = () => {
     const pid = runningPostmaster(options.dataDir);
     if (pid) process.kill(pid, 'SIGINT');

@@ -44,7 +44,6 @@ export default tseslint.config(
             })),
             { name: 'stripe', message: 'Call Stripe from an activity, never from a workflow.' },
             { name: 'postgres', message: 'Touch the database from an activity, never from a workflow.' },
-            { name: '@electric-sql/pglite', message: 'Touch the database from an activity.' },
             ...['koa', 'pino', 'prom-client', 'raw-body', '@temporalio/client', '@temporalio/worker'].map(
               (name) => ({
                 name,

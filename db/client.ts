@@ -2,12 +2,12 @@ import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
 
-/** Any drizzle Postgres database with our schema: postgres.js in production, PGlite when embedded. */
+/** Any drizzle Postgres database with our schema (postgres.js here; tests and other services may pass theirs). */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 export interface DatabaseHandle {
   db: Database;
-  /** postgres:// URL, or the PGlite data folder when embedded. */
+  /** postgres:// URL. */
   location: string;
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -44,20 +44,5 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
       }
     },
     close: () => sql.end({ timeout: 5 }),
-  };
-}
-
-/** Embedded Postgres (WASM) for `npm start` with no DATABASE_URL. One process only. */
-export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { drizzle } = await import('drizzle-orm/pglite');
-  const { migrate } = await import('drizzle-orm/pglite/migrator');
-  const client = new PGlite(dataDir);
-  const db = drizzle(client, { schema });
-  return {
-    db: db as unknown as Database,
-    location: dataDir,
-    migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
-    close: () => client.close(),
   };
 }

@@ -4,7 +4,8 @@
  *     (or the server at TEMPORAL_ADDRESS when set)
  *   - payloads encrypted with a key generated once in .data/payload-keys (or the configured keys),
  *     and the codec server on 8888 through which the Web UI shows them decrypted
- *   - Postgres at DATABASE_URL, or embedded PGlite in .data/pglite when unset
+ *   - Postgres at DATABASE_URL, or a real embedded Postgres in .data/postgres when unset
+ *     (dev/embedded-database.ts), its URL printed and kept in .data/database-url for `npm run ops`
  *   - migrations, then the worker and the ingress on PORT (3000), in this one process
  * The production entry points are worker/main.ts and ingress/main.ts, one process each.
  */
@@ -15,7 +16,7 @@ import { localFiles, withLocalPayloadKeys } from '../common/local-data';
 import { logger } from '../common/logger';
 import type { TemporalConfig } from '../common/temporal-config';
 import { connectClient } from '../common/temporal-connection';
-import { openPglite, openPostgres } from '../db/client';
+import { openPostgres } from '../db/client';
 import { startIngress } from '../ingress/server';
 import { startCodecServer } from '../ops/codec-server';
 import type { RunningCodecServer } from '../ops/codec-server';
@@ -24,6 +25,7 @@ import { installWorkerRuntime } from '../worker/runtime';
 import { startWorker } from '../worker/start-worker';
 import { isPortFree, startDevServer } from './dev-server';
 import type { DevServer } from './dev-server';
+import { startEmbeddedDatabase } from './embedded-database';
 import { localWebhookSecrets } from './local-secrets';
 import { configureNamespace } from './namespace';
 import { printBanner } from './start-banner';
@@ -104,9 +106,8 @@ async function main(): Promise<void> {
     await client.connection.close();
   }
 
-  const database = process.env.DATABASE_URL
-    ? await openPostgres(process.env.DATABASE_URL)
-    : await openPglite(path.join(files.dir, 'pglite'));
+  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedDatabase(files.dir);
+  const database = await openPostgres(process.env.DATABASE_URL || embedded!.url);
   await database.migrate();
 
   // The worker's settings as worker/main.ts reads them (the database and server are chosen above).
@@ -126,7 +127,7 @@ async function main(): Promise<void> {
     port: config.port,
     namespace: temporal.namespace,
     uiUrl: devServer?.uiUrl,
-    database: process.env.DATABASE_URL ? 'DATABASE_URL' : `embedded PGlite in ${database.location}`,
+    database: embedded?.description ?? 'DATABASE_URL',
     reconciliation: worker.scheduleId
       ? `every ${workerConfig.reconcileIntervalMinutes} min from Stripe's Events API (schedule ${worker.scheduleId})`
       : 'off (set STRIPE_API_KEY to turn it on)',
@@ -143,6 +144,7 @@ async function main(): Promise<void> {
   await ingressStopped;
   await worker.stop();
   await database.close();
+  await embedded?.stop();
   await devServer?.stop();
   await codecServer?.stop();
 }

@@ -5,9 +5,9 @@ import { withLocalPayloadKeys } from '../common/local-data';
 import { createStripeApi } from '../common/stripe-api';
 import type { StripeApi } from '../common/stripe-api';
 import { createLazyClient } from '../common/temporal-connection';
-import { openPostgres } from '../db/client';
 import type { Database, DatabaseHandle } from '../db/client';
 import { UsageError } from './format';
+import { openOpsDatabase, opsDatabaseUrl } from './local-database';
 
 type Env = Record<string, string | undefined>;
 
@@ -15,6 +15,8 @@ type Env = Record<string, string | undefined>;
 export interface OpsConfig {
   temporal: TemporalConfig;
   databaseUrl: string | undefined;
+  /** Set when databaseUrl came from the file a running `npm start` writes. */
+  databaseUrlFile?: string;
   stripeApi: StripeApiConfig | undefined;
   uiUrl: string;
 }
@@ -23,7 +25,7 @@ export function loadOpsConfig(env: Env = process.env): OpsConfig {
   return {
     // On the quick start's machine, the key `npm start` generated decrypts what it wrote.
     temporal: loadTemporalConfig(withLocalPayloadKeys(env, { create: false }).env),
-    databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    ...opsDatabaseUrl(env),
     stripeApi: loadStripeApiConfig(env),
     uiUrl: (env.TEMPORAL_UI_URL?.trim() || 'http://localhost:8233').replace(/\/$/, ''),
   };
@@ -57,7 +59,7 @@ export function createOps(config: OpsConfig, overrides: OpsOverrides = {}): Ops 
   const db = async () => {
     if (overrides.db) return overrides.db;
     if (!config.databaseUrl) return undefined;
-    database ??= openPostgres(config.databaseUrl);
+    database ??= openOpsDatabase(config.databaseUrl, config.databaseUrlFile);
     return (await database).db;
   };
   return {
@@ -66,7 +68,9 @@ export function createOps(config: OpsConfig, overrides: OpsOverrides = {}): Ops 
     db,
     async requireDb(why) {
       const found = await db();
-      if (!found) throw new UsageError(`${why} needs the billing database: set DATABASE_URL`);
+      if (!found) {
+        throw new UsageError(`${why} needs the billing database: set DATABASE_URL, or run \`npm start\``);
+      }
       return found;
     },
     requireStripeApi(why) {
@@ -80,7 +84,8 @@ export function createOps(config: OpsConfig, overrides: OpsOverrides = {}): Ops 
       return runId ? `${base}/${runId}` : base;
     },
     async close() {
-      if (database) await (await database).close();
+      // A database that never opened (npm start not running) has nothing to close.
+      if (database) await (await database.catch(() => undefined))?.close();
       if (!overrides.client) await client.connection.close();
     },
   };

@@ -8,7 +8,9 @@
  *               duplicate replicas and hostile input (FAULTS_FULL=1, `npm run faults`: full size)
  *
  * One dev server (in memory, headless) and one workflow bundle are made here and shared by every
- * test file through the environment; each file uses its own task queue and its own database.
+ * test file through the environment; each file uses its own task queue and its own database, on
+ * TEST_DATABASE_URL, the default address, or else a throwaway Postgres started here
+ * (helpers/test-postgres.ts).
  * `npm test -- unit` (or `npm run test:unit`) runs one tier; any other argument keeps only the
  * files whose name contains it: `npm test -- faults postgres-outage`.
  *
@@ -20,7 +22,6 @@ import { createWriteStream, mkdirSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import postgres from 'postgres';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { FAILURE_CONVERTER_PATH } from '../common/data-converter';
 import { generatePayloadKey } from '../common/payload-keys';
@@ -28,7 +29,7 @@ import { startDevServer } from '../dev/dev-server';
 import type { DevServer } from '../dev/dev-server';
 import { FIXTURES_DIR } from '../dev/fixtures';
 import { findLeaks, logFilesIn, personalDataIn } from './faults/log-hygiene';
-import { ADMIN_DATABASE_URL } from './helpers/db';
+import { provideTestPostgres } from './helpers/test-postgres';
 
 const TIERS = ['unit', 'activities', 'workflows', 'integration', 'faults'] as const;
 type Tier = (typeof TIERS)[number];
@@ -39,20 +40,6 @@ function testFiles(tier: Tier): string[] {
     .filter((file) => file.endsWith('.test.ts'))
     .sort()
     .map((file) => path.join(dir, file));
-}
-
-async function assertPostgresReachable(): Promise<void> {
-  const sql = postgres(ADMIN_DATABASE_URL, { max: 1, connect_timeout: 5, onnotice: () => {} });
-  try {
-    await sql`select 1`;
-  } catch (err) {
-    throw new Error(
-      `Postgres is not reachable at ${ADMIN_DATABASE_URL} (${String(err)}). ` +
-        'Start it, or point TEST_DATABASE_URL at a server where the user may create databases.',
-    );
-  } finally {
-    await sql.end();
-  }
 }
 
 async function main(): Promise<void> {
@@ -75,7 +62,11 @@ async function main(): Promise<void> {
     TEST_LOG_DIR: logDir,
   };
   let server: DevServer | undefined;
-  if (needsPostgres) await assertPostgresReachable();
+  const testPostgres = needsPostgres ? await provideTestPostgres(scratch, logDir) : undefined;
+  if (testPostgres) {
+    console.log(`# ${testPostgres.description}`);
+    env.TEST_DATABASE_URL = testPostgres.url;
+  }
   if (needsTemporal) {
     const started = Date.now();
     server = await startDevServer({ logFile: path.join(logDir, 'temporal.log') });
@@ -112,6 +103,7 @@ async function main(): Promise<void> {
     child.once('close', (code, signal) => output.end(() => resolve(code === 0 && !signal)));
   });
   await server?.stop();
+  await testPostgres?.stop();
   const clean = checkLogHygiene(logDir);
   if (testsPassed && clean) await rm(scratch, { recursive: true, force: true });
   else console.log(`# logs kept in ${logDir}`);

@@ -4,8 +4,10 @@ import postgres from 'postgres';
 import { openPostgres } from '../../db/client';
 import type { Database, DatabaseHandle } from '../../db/client';
 
-/** The Postgres server tests create their throwaway databases on. */
-export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The Postgres server tests create their throwaway databases on (test/run.ts sets it for its run). */
+export const ADMIN_DATABASE_URL = process.env.TEST_DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL;
 
 export interface TestDatabase extends DatabaseHandle {
   url: string;

@@ -28,11 +28,11 @@ const run = promisify(execFile);
 function decodedPayloadBytes(value: unknown, into: string[] = []): string[] {
   if (Array.isArray(value)) value.forEach((item) => decodedPayloadBytes(item, into));
   else if (typeof value === 'object' && value !== null) {
-    for (const [key, field] of Object.entries(value)) {
+    for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
       if (key === 'data' && typeof field === 'string')
         into.push(Buffer.from(field, 'base64').toString('latin1'));
       else if (key === 'metadata' && typeof field === 'object' && field !== null) {
-        for (const meta of Object.values(field)) {
+        for (const meta of Object.values(field as Record<string, unknown>)) {
           if (typeof meta === 'string') into.push(Buffer.from(meta, 'base64').toString('latin1'));
         }
       } else decodedPayloadBytes(field, into);

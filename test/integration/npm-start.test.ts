@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import postgres from 'postgres';
 import { loadTemporalConfig } from '../../common/temporal-config';
 import { connectClient } from '../../common/temporal-connection';
 import { freePort } from '../../dev/dev-server';
@@ -13,33 +14,33 @@ import { findTemporalCli } from '../../dev/temporal-cli';
 import type { ProcessResult } from '../../workflows';
 
 const ROOT = path.join(__dirname, '..', '..');
+const run = promisify(execFile);
 
 /** A payload as `temporal workflow show -o json` prints it: metadata values and data in base64. */
 interface WirePayload {
   metadata: { encoding: string };
   data: string;
 }
-const run = promisify(execFile);
 
 /**
- * The README's first command, as a newcomer runs it: nothing configured, embedded PGlite, payloads
- * encrypted with a key npm start generates, and its codec server for the Web UI and the CLI.
+ * The README's first command, as a newcomer runs it: nothing configured, an embedded Postgres the
+ * other tools reach on its printed URL, payloads encrypted with a key npm start generates, and its
+ * codec server through which the CLI (and the Web UI) read them.
  */
 describe('npm start on embedded defaults, fed by npm run send', () => {
-  it('processes a signed sample event end to end, then stops cleanly on Ctrl-C', async () => {
+  it('processes a signed sample event end to end, serves its database and its codec server to the tools, then stops cleanly on Ctrl-C', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'stripe-temporal-start-'));
-    const [port, devPort, uiPort, codecPort] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
+    // As root the embedded Postgres runs as the OS user postgres, which must reach its data folder.
+    await chmod(dataDir, 0o755);
+    const ports = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const [port, devPort, uiPort, postgresPort, codecPort] = ports;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATA_DIR: dataDir,
       PORT: String(port),
       TEMPORAL_DEV_PORT: String(devPort),
       TEMPORAL_UI_PORT: String(uiPort),
+      POSTGRES_DEV_PORT: String(postgresPort),
       CODEC_SERVER_PORT: String(codecPort),
       LOG_LEVEL: 'warn',
     };
@@ -53,6 +54,7 @@ describe('npm start on embedded defaults, fed by npm run send', () => {
       delete env[name];
     const keysFile = path.join(dataDir, 'payload-keys');
     const codecUrl = `http://127.0.0.1:${codecPort}`;
+    const address = `127.0.0.1:${devPort}`;
 
     const start = spawn(process.execPath, ['--import', 'tsx', 'dev/start.ts'], { cwd: ROOT, env });
     let output = '';
@@ -69,7 +71,10 @@ describe('npm start on embedded defaults, fed by npm run send', () => {
       assert.match(output, new RegExp(`http://localhost:${port}/webhooks/stripe`));
       assert.match(output, new RegExp(`http://localhost:${uiPort}/namespaces/default/workflows`));
       assert.match(output, /Signing secret {2}whsec_local_[0-9a-f]{48}/);
-      assert.match(output, /embedded PGlite/);
+      const databaseUrl = `postgres://postgres:postgres@127.0.0.1:${postgresPort}/billing`;
+      assert.match(output, new RegExp(`Database {8}${databaseUrl}\n.*embedded Postgres 16`));
+      const urlFile = path.join(dataDir, 'database-url');
+      assert.equal((await readFile(urlFile, 'utf8')).trim(), databaseUrl, 'npm start writes its URL');
       assert.match(output, /Payloads {8}encrypted with key key-\d{8}-[0-9a-f]{6}/);
       assert.ok(output.includes(`Codec server    ${codecUrl}`), output);
       assert.equal(statSync(keysFile).mode & 0o777, 0o600, 'the generated key is readable by its owner only');
@@ -90,28 +95,53 @@ describe('npm start on embedded defaults, fed by npm run send', () => {
       const eventId = /(evt_[0-9a-f]+)/.exec(sent.stdout)?.[1];
       assert.ok(eventId, sent.stdout);
 
-      const address = `127.0.0.1:${devPort}`;
       const client = await connectClient(
         loadTemporalConfig({ TEMPORAL_ADDRESS: address, TEMPORAL_PAYLOAD_KEYS_FILE: keysFile }),
       );
       try {
         const result = (await client.workflow.getHandle(eventId).result()) as ProcessResult;
-        assert.equal(result.outcome, 'applied', 'the handler committed to PGlite');
+        assert.equal(result.outcome, 'applied', 'the handler committed to the embedded Postgres');
         assert.equal(result.handler, 'applyInvoiceEvent');
       } finally {
         await client.connection.close();
       }
+      // Another process reads the mirror on the printed URL, as psql or an application would.
+      const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+      try {
+        const rows = await sql`select outcome from stripe_events where id = ${eventId}`;
+        assert.deepEqual([...rows], [{ outcome: 'applied' }]);
+      } finally {
+        await sql.end();
+      }
+      // The operations CLI finds the database and the payload key with nothing configured.
+      const status = await run(
+        process.execPath,
+        ['--import', 'tsx', 'ops/cli.ts', 'status', eventId, '--json'],
+        {
+          cwd: ROOT,
+          env: {
+            PATH: process.env.PATH,
+            HOME: dataDir,
+            DATA_DIR: dataDir,
+            TEMPORAL_ADDRESS: address,
+            LOG_LEVEL: 'warn',
+          },
+        },
+      );
+      const report = JSON.parse(status.stdout) as { ledger?: { outcome?: string }; outcome?: string };
+      assert.equal(report.ledger?.outcome, 'applied', 'ops status read the ledger row');
+      assert.equal(report.outcome, 'applied', 'ops status decoded the workflow');
       assert.equal((await fetch(`http://localhost:${uiPort}/`)).status, 200, 'the Web UI is served');
 
-      // The CLI reads the event only through the codec server; the history holds ciphertext.
+      // The history holds ciphertext; the CLI reads the event through the codec server.
       const cli = findTemporalCli();
       assert.ok(cli, 'the Temporal CLI test/run.ts uses');
-      const show = (...extra: string[]) =>
-        run(cli.path, ['workflow', 'show', '--address', address, '-w', eventId, '-o', 'json', ...extra], {
-          env: { PATH: process.env.PATH, HOME: dataDir },
-        });
-      const input = async (...extra: string[]) => {
-        const { stdout } = await show(...extra);
+      const input = async (...extra: string[]): Promise<WirePayload> => {
+        const { stdout } = await run(
+          cli.path,
+          ['workflow', 'show', '--address', address, '-w', eventId, '-o', 'json', ...extra],
+          { env: { PATH: process.env.PATH, HOME: dataDir } },
+        );
         const history = JSON.parse(stdout) as {
           events: { workflowExecutionStartedEventAttributes?: { input: { payloads: WirePayload[] } } }[];
         };
@@ -129,27 +159,11 @@ describe('npm start on embedded defaults, fed by npm run send', () => {
       };
       // Compared, never printed: the decoded event carries the fixture's personal data.
       assert.ok(event.id === eventId && event.object === 'event', 'the codec server decrypted the event');
-
-      // The ops CLI on the same machine finds the key npm start generated, with nothing set.
-      const status = await run(
-        process.execPath,
-        ['--import', 'tsx', 'ops/cli.ts', 'status', eventId, '--json'],
-        {
-          cwd: ROOT,
-          env: {
-            PATH: process.env.PATH,
-            HOME: dataDir,
-            DATA_DIR: dataDir,
-            TEMPORAL_ADDRESS: address,
-            LOG_LEVEL: 'warn',
-          },
-        },
-      );
-      assert.match(status.stdout, /"outcome": ?"applied"/);
     } finally {
       start.kill('SIGINT');
     }
     assert.equal(await exited, 0, `npm start did not stop cleanly:\n${output}`);
+    assert.ok(!existsSync(path.join(dataDir, 'database-url')), 'the URL file goes when npm start stops');
     await rm(dataDir, { recursive: true, force: true });
   });
 });

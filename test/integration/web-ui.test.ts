@@ -7,8 +7,8 @@
  * missing (a migration not applied), so `applyInvoiceEvent` fails with a retryable Postgres error.
  * test/run.ts's dev server is headless, so this file starts its own with the Web UI.
  *
- * Needs Chromium (Debian's at /usr/bin/chromium, or $CHROMIUM_PATH); screenshots go to
- * test-artifacts/.
+ * The browser is CHROMIUM_PATH, a system Chromium, or else the one inside the @sparticuz/chromium
+ * npm package (helpers/chromium.ts); screenshots go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -27,13 +27,13 @@ import type { DevServer } from '../../dev/dev-server';
 import { createStripeWorker } from '../../worker/create-worker';
 import { createTestDatabase } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
+import { findChromium } from '../helpers/chromium';
 import { startTestIngress } from '../helpers/ingress';
 import type { TestIngress } from '../helpers/ingress';
 import { waitFor } from '../helpers/stack';
 import { testTemporalConfig, uniqueTaskQueue } from '../helpers/temporal';
 
 const ARTIFACTS_DIR = path.join(__dirname, '..', '..', 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // The machine has no network: without these Chromium retries updates, sync and QUIC in the
 // background, and a sandbox needs privileges a container lacks.
 const CHROMIUM_ARGS = [
@@ -89,8 +89,11 @@ describe('Temporal Web UI: an operator finds a stuck event', () => {
     running = worker.run();
     ingress = await startTestIngress(client, temporal.taskQueue);
 
+    const browserBinary = await findChromium();
+    console.log(`# Chromium: ${browserBinary.source}`);
     browser = await chromium.launchPersistentContext(path.join(scratch, 'chromium-profile'), {
-      executablePath: CHROMIUM,
+      executablePath: browserBinary.executablePath,
+      env: { ...process.env, ...browserBinary.env },
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: { width: 1400, height: 900 },

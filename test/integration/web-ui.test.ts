@@ -5,7 +5,9 @@
  *
  * The stuck handler is real: the production worker against a database whose `invoices` table is
  * missing (a migration not applied), so `applyInvoiceEvent` fails with a retryable Postgres error.
- * test/run.ts's dev server is headless, so this file starts its own with the Web UI.
+ * test/run.ts's dev server is headless, so this file starts its own with the Web UI, pointed at a
+ * codec server (payloads are encrypted): the failure message and the event are readable through it,
+ * and only ciphertext is once it is gone.
  *
  * The browser is CHROMIUM_PATH, a system Chromium, or else the one inside the @sparticuz/chromium
  * npm package (helpers/chromium.ts); screenshots go to test-artifacts/.
@@ -22,6 +24,8 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { connectClient, connectNativeConnection } from '../../common/temporal-connection';
 import { fixtureEvent } from '../../dev/fixtures';
+import { startCodecServer } from '../../ops/codec-server';
+import type { RunningCodecServer } from '../../ops/codec-server';
 import { freePort, startDevServer } from '../../dev/dev-server';
 import type { DevServer } from '../../dev/dev-server';
 import { createStripeWorker } from '../../worker/create-worker';
@@ -60,12 +64,24 @@ describe('Temporal Web UI: an operator finds a stuck event', () => {
   let running: Promise<void>;
   let ingress: TestIngress;
   let browser: BrowserContext;
+  let codecServer: RunningCodecServer | undefined;
 
   before(async () => {
     scratch = mkdtempSync(path.join(os.tmpdir(), 'stripe-temporal-web-ui-'));
+    // Payloads are encrypted (test/run.ts gives the run a key): the UI reads them through the codec
+    // server, as `npm start` sets it up.
+    const uiPort = await freePort();
+    const keys = testTemporalConfig().payloadKeys;
+    assert.ok(keys, 'the suite runs with payload keys');
+    codecServer = await startCodecServer({
+      keys,
+      port: 0,
+      corsOrigins: [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
+    });
     server = await startDevServer({
       port: await freePort(),
-      uiPort: await freePort(),
+      uiPort,
+      uiCodecEndpoint: codecServer.url,
       logFile: path.join(scratch, 'temporal.log'),
     });
     assert.ok(server.uiUrl, 'the dev server runs its Web UI');
@@ -115,6 +131,7 @@ describe('Temporal Web UI: an operator finds a stuck event', () => {
     await client?.connection.close();
     await database?.drop();
     await server?.stop();
+    await codecServer?.stop();
     rmSync(scratch, { recursive: true, force: true });
   });
 
@@ -171,6 +188,34 @@ describe('Temporal Web UI: an operator finds a stuck event', () => {
     await page.getByText('postgres error 42P01', { exact: false }).first().waitFor();
     const file = await screenshot(page, 'web-ui-stuck-event.png');
     console.log(`# Web UI screenshots in ${path.relative(process.cwd(), file)} and web-ui-stuck-list.png`);
+    await page.close();
+  });
+
+  it('shows an event decrypted through the codec server, and ciphertext without it', async () => {
+    const event = fixtureEvent('customer.updated');
+    assert.equal((await ingress.post(event)).status, 200);
+    await client.workflow.getHandle(event.id).result();
+    const page = await browser.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${uiUrl}/namespaces/${server.namespace}/workflows/${event.id}`);
+    // The Input panel shows the event itself: only the decrypted payload has its fields.
+    await page.getByText('"api_version"', { exact: false }).first().waitFor();
+    await page.getByText('"object": "event"', { exact: false }).first().waitFor();
+    await screenshot(page, 'web-ui-decrypted.png');
+
+    await codecServer?.stop();
+    codecServer = undefined;
+    await page.reload();
+    await page.locator('#content').getByText('Codec Server could not connect').waitFor();
+    // What Temporal stores: binary/encrypted (base64 in the UI) and the key id, no event fields.
+    await page.getByText('"encryption-key-id"', { exact: false }).first().waitFor();
+    await page
+      .getByText(Buffer.from('binary/encrypted').toString('base64'), { exact: false })
+      .first()
+      .waitFor();
+    const text = await page.innerText('body');
+    assert.ok(!text.includes('"api_version"'), 'no event field is readable without the codec server');
+    await screenshot(page, 'web-ui-ciphertext.png');
     await page.close();
   });
 });

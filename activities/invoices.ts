@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { KINDS } from '../common/kinds';
 import type { StripeEvent, StripeObject } from '../common/stripe-event';
 import { invoices } from '../db/schema';
 import type { ActivityDeps } from './deps';
@@ -20,8 +21,8 @@ const NOTIFICATION_KINDS: Partial<Record<string, NotificationKind>> = {
   'invoice.payment_action_required': 'payment_action_required',
 };
 
-/** An invoice in one of these states asks nothing more of the customer. */
-const SETTLED_STATUSES = new Set(['paid', 'void']);
+/** An invoice in a final state (paid, void, deleted) asks nothing more of the customer. */
+const SETTLED_STATUSES: ReadonlySet<string> = new Set(KINDS.invoice.final);
 
 /** `invoice.subscription` before API 2025-03-31.basil, `invoice.parent.subscription_details.subscription` since. */
 export function invoiceSubscriptionId(invoice: StripeObject): string | null {

@@ -1,21 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import Stripe from 'stripe';
 import { ConfigError } from '../common/config';
+import { KIND_NAMES, kindSpec } from '../common/kinds';
 import type { StripeApi } from '../common/stripe-api';
 import type { StripeEvent, StripeObject } from '../common/stripe-event';
 import type { Database } from '../db/client';
-import {
-  charges,
-  checkoutSessions,
-  customers,
-  disputes,
-  invoices,
-  paymentIntents,
-  refunds,
-  subscriptions,
-} from '../db/schema';
+import { mirrorKind, MIRROR_KINDS } from './kinds';
+import type { MirrorKind } from './kinds';
 
 /**
  * Re-fetch mode (dj-stripe's and Pay's approach): instead of trusting the payload, the handler
@@ -34,43 +26,12 @@ import {
  * of an object is always fetched after it was created.
  */
 
-type Retriever = (stripe: Stripe, id: string, options: Stripe.RequestOptions) => Promise<unknown>;
+type Retriever = NonNullable<MirrorKind['retrieve']>;
 
-const RETRIEVERS: Record<string, Retriever> = {
-  customer: (stripe, id, options) => stripe.customers.retrieve(id, {}, options),
-  subscription: (stripe, id, options) => stripe.subscriptions.retrieve(id, {}, options),
-  invoice: (stripe, id, options) => stripe.invoices.retrieve(id, {}, options),
-  payment_intent: (stripe, id, options) => stripe.paymentIntents.retrieve(id, {}, options),
-  charge: (stripe, id, options) => stripe.charges.retrieve(id, {}, options),
-  refund: (stripe, id, options) => stripe.refunds.retrieve(id, {}, options),
-  dispute: (stripe, id, options) => stripe.disputes.retrieve(id, {}, options),
-  'checkout.session': (stripe, id, options) => stripe.checkout.sessions.retrieve(id, {}, options),
-};
-
-export const REFETCHABLE_OBJECTS: readonly string[] = Object.keys(RETRIEVERS);
-
-/** States no later event can leave: fetching such an object again would only spend rate limit. */
-const FINAL_STATUSES: Record<string, ReadonlySet<string>> = {
-  customer: new Set(['deleted']),
-  subscription: new Set(['canceled', 'incomplete_expired']),
-  invoice: new Set(['paid', 'void']),
-  payment_intent: new Set(['succeeded', 'canceled']),
-  dispute: new Set(['won', 'lost', 'prevented']),
-  'checkout.session': new Set(['complete', 'expired']),
-};
-
-type VersionedTable = PgTable & { id: PgColumn; sourceEventId: PgColumn; sourceEventCreated: PgColumn };
-
-const MIRRORS: Record<string, { table: VersionedTable; status: PgColumn }> = {
-  customer: { table: customers, status: customers.deleted },
-  subscription: { table: subscriptions, status: subscriptions.status },
-  invoice: { table: invoices, status: invoices.status },
-  payment_intent: { table: paymentIntents, status: paymentIntents.status },
-  charge: { table: charges, status: charges.status },
-  refund: { table: refunds, status: refunds.status },
-  dispute: { table: disputes, status: disputes.status },
-  'checkout.session': { table: checkoutSessions, status: checkoutSessions.status },
-};
+/** Kinds the API can retrieve one by one: the values STRIPE_REFETCH_OBJECTS accepts. */
+export const REFETCHABLE_OBJECTS: readonly string[] = KIND_NAMES.filter(
+  (name) => MIRROR_KINDS[name].retrieve,
+);
 
 interface StoredVersion {
   created: number;
@@ -79,23 +40,24 @@ interface StoredVersion {
 }
 
 async function storedVersion(db: Database, kind: string, id: string): Promise<StoredVersion | undefined> {
-  const mirror = MIRRORS[kind];
+  const mirror = mirrorKind(kind);
   if (!mirror) return undefined;
+  const status = mirror.storedStatus;
   const [row] = (await db
     .select({
       created: mirror.table.sourceEventCreated,
       eventId: mirror.table.sourceEventId,
-      status: mirror.status,
+      ...(status && { status: status.column }),
     })
     .from(mirror.table)
-    .where(eq(mirror.table.id, id))) as { created: number; eventId: string; status: unknown }[];
+    .where(eq(mirror.table.id, id))) as { created: number; eventId: string; status?: unknown }[];
   if (!row) return undefined;
-  // customers store `deleted` (a boolean) where the others store a status.
-  const status = typeof row.status === 'boolean' ? (row.status ? 'deleted' : 'active') : String(row.status);
+  const state = status ? (status.read?.(row.status) ?? String(row.status)) : undefined;
+  const final: readonly string[] = kindSpec(kind)?.final ?? [];
   return {
     created: Number(row.created),
     eventId: row.eventId,
-    final: FINAL_STATUSES[kind]?.has(status) ?? false,
+    final: state !== undefined && final.includes(state),
   };
 }
 
@@ -117,7 +79,7 @@ export interface Refetcher {
 
 /** A typo in STRIPE_REFETCH_OBJECTS would silently re-fetch nothing: refuse it at start instead. */
 export function assertRefetchable(kinds: readonly string[]): void {
-  const unknown = kinds.filter((kind) => !Object.hasOwn(RETRIEVERS, kind));
+  const unknown = kinds.filter((kind) => !REFETCHABLE_OBJECTS.includes(kind));
   if (unknown.length > 0) {
     throw new ConfigError(
       `STRIPE_REFETCH_OBJECTS names ${unknown.map((kind) => `"${kind}"`).join(', ')}, which cannot be ` +
@@ -147,7 +109,7 @@ export function createRefetcher({
       if (!stripeApi) return { event };
       const object = event.data.object;
       const kind = object.object;
-      const retrieve = RETRIEVERS[kind];
+      const retrieve = mirrorKind(kind)?.retrieve;
       if (!retrieve || typeof object.id !== 'string') return { event };
 
       const stored = await storedVersion(db, kind, object.id);

@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
-import Stripe from 'stripe';
 import { ConfigError } from '../common/config';
 import { KIND_NAMES, kindSpec } from '../common/kinds';
 import type { StripeApi } from '../common/stripe-api';
-import type { StripeEvent, StripeObject } from '../common/stripe-event';
+import { refId } from '../common/stripe-event';
+import type { StripeEvent } from '../common/stripe-event';
 import type { Database } from '../db/client';
 import { mirrorKind, MIRROR_KINDS } from './kinds';
-import type { MirrorKind } from './kinds';
+import { fetchFromStripe, withFetchedObject } from './stripe-fetch';
 
 /**
  * Re-fetch mode (dj-stripe's and Pay's approach): instead of trusting the payload, the handler
@@ -25,8 +25,6 @@ import type { MirrorKind } from './kinds';
  * event created at the same moment or after still wins. Convergence holds because the newest event
  * of an object is always fetched after it was created.
  */
-
-type Retriever = NonNullable<MirrorKind['retrieve']>;
 
 /** Kinds the API can retrieve one by one: the values STRIPE_REFETCH_OBJECTS accepts. */
 export const REFETCHABLE_OBJECTS: readonly string[] = KIND_NAMES.filter(
@@ -110,9 +108,10 @@ export function createRefetcher({
       const object = event.data.object;
       const kind = object.object;
       const retrieve = mirrorKind(kind)?.retrieve;
-      if (!retrieve || typeof object.id !== 'string') return { event };
+      const id = refId(object[kindSpec(kind)?.key ?? 'id']);
+      if (!retrieve || !id) return { event };
 
-      const stored = await storedVersion(db, kind, object.id);
+      const stored = await storedVersion(db, kind, id);
       if (stored?.final) return { event };
       const tie = stored !== undefined && stored.created === event.created && stored.eventId !== event.id;
       if (!configured.has(kind) && !tie) return { event };
@@ -123,43 +122,11 @@ export function createRefetcher({
         const untilNextSecondMs = (event.created + 2) * 1000 - Date.now();
         if (untilNextSecondMs > 0) await waitMs(untilNextSecondMs);
       }
-      const fetched = await fetchObject(stripeApi, retrieve, kind, object.id, event.account ?? undefined);
+      const fetched = await fetchFromStripe(stripeApi, `retrieve ${kind} ${id}`, (stripe) =>
+        retrieve(stripe, id, event.account ? { stripeAccount: event.account } : {}),
+      );
       // Gone from the API (deleted, or test data): the payload is all there is.
-      if (!fetched) return { event };
-      const asOf = fetched.stripeTime === undefined ? event.created : fetched.stripeTime - 1;
-      return {
-        event: {
-          ...event,
-          created: Math.max(event.created, asOf),
-          data: { ...event.data, object: fetched.object },
-        },
-        refetched: { originalCreated: event.created },
-      };
+      return fetched ? withFetchedObject(event, fetched) : { event };
     },
   };
-}
-
-async function fetchObject(
-  stripeApi: StripeApi,
-  retrieve: Retriever,
-  kind: string,
-  id: string,
-  account: string | undefined,
-): Promise<{ object: StripeObject; stripeTime: number | undefined } | undefined> {
-  try {
-    const object = (await stripeApi.call(`retrieve ${kind} ${id}`, (stripe) =>
-      retrieve(stripe, id, account ? { stripeAccount: account } : {}),
-    )) as StripeObject & { lastResponse?: { headers?: Record<string, string> } };
-    const date = Date.parse(object.lastResponse?.headers?.date ?? '');
-    // stripe-node defines lastResponse as non-enumerable: the spread copies the object's fields only.
-    return { object: { ...object }, stripeTime: Number.isNaN(date) ? undefined : Math.floor(date / 1000) };
-  } catch (err) {
-    if (err instanceof Stripe.errors.StripeInvalidRequestError && err.statusCode === 404) return undefined;
-    // Anything else (network, 5xx, rate limit beyond the bucket's retries) fails the attempt:
-    // Temporal retries it. Only Stripe's error type and status leave: its message may quote input.
-    if (err instanceof Stripe.errors.StripeError) {
-      throw new Error(`Stripe API ${err.type} (${err.statusCode ?? 'no status'}) retrieving ${kind} ${id}`);
-    }
-    throw err;
-  }
 }

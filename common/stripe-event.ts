@@ -1,3 +1,5 @@
+import { kindSpec } from './kinds';
+
 /**
  * The shape of a Stripe event as this project reads it. Deliberately looser than `Stripe.Event`:
  * events arrive in every API version an account has ever been pinned to, and handlers must read
@@ -71,8 +73,10 @@ export interface EventIds {
 export function eventIds(event: StripeEvent): EventIds {
   const object = event.data.object;
   const customerId = object.object === 'customer' ? object.id : refId(object.customer);
+  // A kind keyed by another field (a customer's entitlement summary) is found by that key.
+  const key = kindSpec(object.object)?.key ?? 'id';
   return {
-    objectId: typeof object.id === 'string' && object.id.length > 0 ? object.id : undefined,
+    objectId: refId(object[key]),
     customerId,
     account: typeof event.account === 'string' ? event.account : '',
   };

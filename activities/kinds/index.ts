@@ -14,6 +14,12 @@ import {
   refundKind,
   subscriptionKind,
 } from './core';
+import { creditNoteKind, invoicePaymentKind, subscriptionScheduleKind, taxIdKind } from './billing';
+import { planKind, priceKind, productKind } from './catalog';
+import { entitlementSummaryKind, featureKind } from './entitlements';
+import { couponKind, discountKind, promotionCodeKind } from './promotions';
+import { earlyFraudWarningKind, reviewKind } from './radar';
+import { paymentMethodKind, setupIntentKind } from './wallet';
 import type { MirrorKind, MirrorKindOf } from './define';
 
 export type { KindHandler, ListParams, MirrorKind, MirrorTable } from './define';
@@ -27,6 +33,22 @@ export const MIRROR_KINDS = {
   charge: chargeKind,
   refund: refundKind,
   dispute: disputeKind,
+  subscription_schedule: subscriptionScheduleKind,
+  invoice_payment: invoicePaymentKind,
+  credit_note: creditNoteKind,
+  tax_id: taxIdKind,
+  payment_method: paymentMethodKind,
+  setup_intent: setupIntentKind,
+  'radar.early_fraud_warning': earlyFraudWarningKind,
+  review: reviewKind,
+  product: productKind,
+  price: priceKind,
+  plan: planKind,
+  coupon: couponKind,
+  promotion_code: promotionCodeKind,
+  discount: discountKind,
+  'entitlements.active_entitlement_summary': entitlementSummaryKind,
+  'entitlements.feature': featureKind,
 } satisfies { [K in KindName]: MirrorKindOf<K> };
 
 /** The entry of a kind by its `object` value, or undefined for objects the mirror does not hold. */

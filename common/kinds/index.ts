@@ -6,12 +6,13 @@
  * Pure module: the workflow sandbox imports it for routing.
  */
 import { BILLING_KINDS } from './billing';
+import { CATALOG_KINDS } from './catalog';
 import { PAYMENT_KINDS } from './payments';
 import type { KindSpec } from './spec';
 
 export type { KindSpec } from './spec';
 
-export const KINDS = { ...BILLING_KINDS, ...PAYMENT_KINDS } as const;
+export const KINDS = { ...BILLING_KINDS, ...PAYMENT_KINDS, ...CATALOG_KINDS } as const;
 
 export type KindName = keyof typeof KINDS;
 export type HandlerName = NonNullable<(typeof KINDS)[KindName]['handler']>;

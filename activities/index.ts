@@ -16,6 +16,7 @@ export type { HandlerName } from '../common/routing';
 export { INVALID_STRIPE_PAYLOAD } from './errors';
 export { HANDLER_PAUSED } from './pause';
 export { REFETCHABLE_OBJECTS } from './refetch';
+export { THIN_EVENT_NEEDS_API_KEY } from './thin-events';
 
 /** What the workflow calls: one argument, the event as received. */
 export type Handler = (event: StripeEvent) => Promise<HandlerResult>;

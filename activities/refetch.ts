@@ -8,6 +8,7 @@ import type { StripeEvent } from '../common/stripe-event';
 import type { Database } from '../db/client';
 import { mirrorKind, MIRROR_KINDS } from './kinds';
 import { fetchFromStripe, withFetchedObject } from './stripe-fetch';
+import { prepareThinEvent } from './thin-events';
 
 /**
  * Re-fetch mode (dj-stripe's and Pay's approach): instead of trusting the payload, the handler
@@ -104,6 +105,7 @@ export function createRefetcher({
   const configured = new Set(refetchObjects);
   return {
     async prepare(event) {
+      if (event.thin) return prepareThinEvent(event, stripeApi);
       if (!stripeApi) return { event };
       const object = event.data.object;
       const kind = object.object;

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { THIN_EVENT_NEEDS_API_KEY } from '../../activities';
 import { createStripeApi } from '../../common/stripe-api';
@@ -12,7 +15,7 @@ import { createTestDatabase, query } from '../helpers/db';
 import type { TestDatabase } from '../helpers/db';
 import { startFakeStripe } from '../helpers/fake-stripe';
 import type { FakeStripe } from '../helpers/fake-stripe';
-import { startTestIngress } from '../helpers/ingress';
+import { startTestIngress, TEST_SECRET } from '../helpers/ingress';
 import type { TestIngress } from '../helpers/ingress';
 import { waitFor } from '../helpers/stack';
 import { connectTestTemporal } from '../helpers/temporal';
@@ -127,6 +130,33 @@ describe('thin events, HTTP → Temporal → Postgres, signed for real, against 
     assert.deepEqual(await ledger(snapshot.id), [{ id: snapshot.id, refetched: false }]);
     assert.equal((await customerRow('cus_snapshot_first'))?.name, 'As sent in the snapshot');
     assert.deepEqual(retrievals('cus_snapshot_first'), [], 'nothing retrieved');
+  });
+
+  it('`npm run send` sends a new kind’s event, and with --thin its thin event', async () => {
+    const { ingress, result } = lanes[0]!;
+    const send = async (...args: string[]) => {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'dev/send.ts',
+          ...args,
+          '--url',
+          `${ingress.url}/webhooks/stripe`,
+          '--secret',
+          TEST_SECRET,
+        ],
+        { cwd: path.join(__dirname, '..', '..') },
+      );
+      assert.match(stdout, /200 OK \{"received":true\}/);
+      return /web ui .*\/workflows\/(evt_[0-9a-f]+)/.exec(stdout)?.[1] ?? assert.fail(stdout);
+    };
+    assert.equal((await result(await send('price.created'))).handler, 'applyPriceEvent');
+    const product = fixtureEvent('product.updated').data.object;
+    stripe.setObject({ ...product, id: String(product.id), object: 'product' });
+    const thin = await result(await send('product.updated', '--thin'));
+    assert.deepEqual([thin.handler, thin.refetched], ['applyProductEvent', true]);
   });
 
   it('completes a thin event about a v2 resource as ignored', async () => {

@@ -12,12 +12,16 @@ import { prepareThinEvent } from './thin-events';
 
 /**
  * Re-fetch mode (dj-stripe's and Pay's approach): instead of trusting the payload, the handler
- * applies the object as Stripe's API returns it now. Two triggers:
+ * applies the object as Stripe's API returns it now. Three triggers:
  *
  * - configured: every event whose object kind is listed in STRIPE_REFETCH_OBJECTS;
  * - automatic, whenever an API key is configured: the mirror row was written by another event
  *   created in the same second, so `created` cannot tell which is newer and the tie rule would
- *   have to guess. The API knows.
+ *   have to guess. The API knows;
+ * - automatic too: the payload holds only part of the object (an entitlement summary whose list
+ *   has more pages), which would otherwise replace the stored set with a part of it.
+ *
+ * Thin events carry no object at all: they always retrieve it (thin-events.ts).
  *
  * Objects whose mirror row is already in a final state are not fetched: nothing can change them.
  *
@@ -109,14 +113,15 @@ export function createRefetcher({
       if (!stripeApi) return { event };
       const object = event.data.object;
       const kind = object.object;
-      const retrieve = mirrorKind(kind)?.retrieve;
+      const mirror = mirrorKind(kind);
+      const retrieve = mirror?.retrieve;
       const id = refId(object[kindSpec(kind)?.key ?? 'id']);
       if (!retrieve || !id) return { event };
 
       const stored = await storedVersion(db, kind, id);
       if (stored?.final) return { event };
       const tie = stored !== undefined && stored.created === event.created && stored.eventId !== event.id;
-      if (!configured.has(kind) && !tie) return { event };
+      if (!configured.has(kind) && !tie && !mirror.partial?.(object)) return { event };
 
       // A tie is only broken by a fetch made after the tied second: before that, another change in
       // the same second might still be on its way.

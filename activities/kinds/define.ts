@@ -1,7 +1,7 @@
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type Stripe from 'stripe';
 import type { HandlerName, KindName, KINDS } from '../../common/kinds';
-import type { StripeEvent } from '../../common/stripe-event';
+import type { StripeEvent, StripeObject } from '../../common/stripe-event';
 import type { ActivityDeps } from '../deps';
 import type { HandlerResult } from '../ledger';
 import type { RefetchOrigin } from '../refetch';
@@ -32,6 +32,8 @@ export interface MirrorKind {
   retrieve?: (stripe: Stripe, id: string, options: Stripe.RequestOptions) => Promise<unknown>;
   /** Every object of the kind (auto-paginated), for an initial sync. */
   list: (stripe: Stripe, params: ListParams) => AsyncIterable<unknown>;
+  /** The payload holds only part of the object (a list cut short): re-fetch it whenever a key is set. */
+  partial?: (object: StripeObject) => boolean;
   /** Builds the handler; present exactly when the kind's entry names one. */
   handler?: (deps: ActivityDeps) => KindHandler;
 }

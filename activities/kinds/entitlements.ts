@@ -106,6 +106,8 @@ async function* listSummaries(stripe: Stripe, params: ListParams): AsyncGenerato
 export const entitlementSummaryKind: MirrorKindOf<typeof SUMMARY> = {
   table: entitlementSummaries,
   retrieve: retrieveSummary,
+  // A summary listing more entitlements than the payload holds would replace the set with a part.
+  partial: (object) => (object.entitlements as { has_more?: unknown } | undefined)?.has_more === true,
   list: listSummaries,
   handler:
     ({ db }) =>

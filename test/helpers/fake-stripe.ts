@@ -193,6 +193,15 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     });
   }
 
+  /** One page holding a customer's active entitlements (stored with a `customer` field for this filter). */
+  function listActiveEntitlements(url: URL, res: ServerResponse): void {
+    const customer = url.searchParams.get('customer');
+    const data = [...objects.values()].filter(
+      (object) => object.object === 'entitlements.active_entitlement' && object.customer === customer,
+    );
+    send(res, 200, { object: 'list', data, has_more: false, url: '/v1/entitlements/active_entitlements' });
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake-stripe');
     const logged: FakeStripeRequest = {
@@ -226,6 +235,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     }
     try {
       if (url.pathname === '/v1/events') return listEvents(url, res);
+      if (url.pathname === '/v1/entitlements/active_entitlements') return listActiveEntitlements(url, res);
       for (const [pattern, objectType] of RETRIEVE_ROUTES) {
         const id = pattern.exec(url.pathname)?.[1];
         if (id === undefined) continue;

@@ -176,6 +176,7 @@ describe('thin events, HTTP → Temporal → Postgres, signed for real, against 
       return activity?.lastFailureMessage ? activity : undefined;
     }, 'the held thin event as a failing pending activity');
     assert.equal(pending.lastFailureType, THIN_EVENT_NEEDS_API_KEY);
+    assert.equal(pending.state, 'needs-api-key', 'how `ops stuck` shows it');
     assert.match(pending.lastFailureMessage ?? '', /thin events need STRIPE_API_KEY/);
     assert.equal((await handle.describe()).status.name, 'RUNNING');
     assert.equal(await customerRow('cus_thin_held'), undefined);

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { KINDS } from '../common/kinds';
 import type { StripeEvent } from '../common/stripe-event';
 import { checkoutSessions } from '../db/schema';
 import type { ActivityDeps } from './deps';
@@ -13,7 +14,7 @@ import { eventObject, int, ref, str } from './read';
 export type CheckoutSessionRow = typeof checkoutSessions.$inferInsert;
 
 /** Payment statuses after which the goods are owed: fulfil now. */
-const SETTLED: ReadonlySet<string> = new Set(['paid', 'no_payment_required']);
+const SETTLED: ReadonlySet<string> = new Set(KINDS['checkout.session'].settledPaymentStatuses);
 
 /**
  * Same-second tie-break: the session status decides first (open < complete, expired), then the

@@ -6,7 +6,7 @@ import { applyOnce } from './ledger';
 import type { HandlerResult } from './ledger';
 import type { RefetchOrigin } from './refetch';
 import { statusRank } from './ordering';
-import { bool, eventObject, str } from './read';
+import { bool, eventObject, ref, str, sub } from './read';
 
 export function customerRow(event: StripeEvent): typeof customers.$inferInsert {
   const customer = eventObject(event, 'customer');
@@ -18,6 +18,9 @@ export function customerRow(event: StripeEvent): typeof customers.$inferInsert {
     email: deleted ? null : str(customer.email),
     name: deleted ? null : str(customer.name),
     deleted,
+    defaultPaymentMethodId: deleted
+      ? null
+      : (ref(sub(customer.invoice_settings).default_payment_method) ?? ref(customer.default_source)),
     livemode: event.livemode,
     metadata: deleted ? null : ((customer.metadata as Record<string, string> | undefined) ?? null),
     ...sourceEvent({

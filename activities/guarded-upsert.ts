@@ -38,13 +38,17 @@ export function excludedColumns(table: PgTable): Record<string, SQL> {
  * operator removed the event's ledger row to re-apply it after a handler fix, since the ledger
  * lets no event through twice otherwise. The comparison runs inside Postgres under the row lock of ON CONFLICT, so two
  * workers racing on one object cannot interleave. Returns false when the stored row was newer.
+ *
+ * Only the columns `row` names are overwritten: a deletion that arrives as a bare
+ * `{ id, object, deleted: true }` marks the row deleted and keeps what the mirror knew of it.
  */
 export async function upsertIfNewer<TTable extends MirrorTable>(
   tx: Tx,
   table: TTable,
   row: TTable['$inferInsert'],
 ): Promise<boolean> {
-  const set: Record<string, SQL> = { ...excludedColumns(table), updatedAt: sql`now()` };
+  const given = Object.entries(excludedColumns(table)).filter(([key]) => key in row);
+  const set: Record<string, SQL> = { ...Object.fromEntries(given), updatedAt: sql`now()` };
   const written = await tx
     .insert(table)
     .values(row)

@@ -1,16 +1,12 @@
 import { recordApiVersion } from './api-version';
-import { createCheckoutActivities } from './checkout';
-import { createCustomerActivities } from './customers';
 import type { ActivityDeps } from './deps';
-import { createDisputeActivities } from './disputes';
 import { toActivityFailure } from './errors';
-import { createInvoiceActivities } from './invoices';
+import { MIRROR_KINDS } from './kinds';
+import type { KindHandler } from './kinds';
 import type { HandlerResult } from './ledger';
 import { assertHandlerNotPaused } from './pause';
-import { createPaymentActivities } from './payments';
 import { createRefetcher } from './refetch';
-import type { RefetchOrigin } from './refetch';
-import { createSubscriptionActivities } from './subscriptions';
+import { KIND_NAMES, KINDS } from '../common/kinds';
 import type { HandlerName } from '../common/routing';
 import type { StripeEvent } from '../common/stripe-event';
 
@@ -20,13 +16,24 @@ export type { HandlerName } from '../common/routing';
 export { INVALID_STRIPE_PAYLOAD } from './errors';
 export { HANDLER_PAUSED } from './pause';
 export { REFETCHABLE_OBJECTS } from './refetch';
+export { THIN_EVENT_NEEDS_API_KEY } from './thin-events';
 
 /** What the workflow calls: one argument, the event as received. */
 export type Handler = (event: StripeEvent) => Promise<HandlerResult>;
-type FamilyHandler = (event: StripeEvent, refetched?: RefetchOrigin) => Promise<HandlerResult>;
+
+/** Every kind's handler under its name (activities/kinds checks each kind implements its own). */
+function kindHandlers(deps: ActivityDeps): Record<HandlerName, KindHandler> {
+  const handlers: Partial<Record<HandlerName, KindHandler>> = {};
+  for (const name of KIND_NAMES) {
+    const handlerName: HandlerName | null = KINDS[name].handler;
+    const build = MIRROR_KINDS[name].handler;
+    if (handlerName && build) handlers[handlerName] = build(deps);
+  }
+  return handlers as Record<HandlerName, KindHandler>;
+}
 
 /**
- * The activity library: one handler per object family, each a single Postgres transaction that
+ * The activity library: one handler per object kind, each a single Postgres transaction that
  * writes the ledger row and the business change. Another service can run the same handlers in
  * its own worker: `new Worker({ activities: createActivities({ db }), ... })`.
  *
@@ -36,16 +43,9 @@ type FamilyHandler = (event: StripeEvent, refetched?: RefetchOrigin) => Promise<
  */
 export function createActivities(deps: ActivityDeps): Record<HandlerName, Handler> {
   // `satisfies`: the routing table's handler names and this library must match exactly.
-  const handlers = {
-    ...createCustomerActivities(deps),
-    ...createSubscriptionActivities(deps),
-    ...createCheckoutActivities(deps),
-    ...createInvoiceActivities(deps),
-    ...createPaymentActivities(deps),
-    ...createDisputeActivities(deps),
-  } satisfies Record<HandlerName, FamilyHandler>;
+  const handlers = kindHandlers(deps) satisfies Record<HandlerName, KindHandler>;
   const refetcher = createRefetcher(deps);
-  const controlled = (name: string, handler: FamilyHandler): Handler =>
+  const controlled = (name: string, handler: KindHandler): Handler =>
     async function (event) {
       try {
         await assertHandlerNotPaused(deps.db, name);

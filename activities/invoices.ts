@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { KINDS } from '../common/kinds';
 import type { StripeEvent, StripeObject } from '../common/stripe-event';
 import { invoices } from '../db/schema';
 import type { ActivityDeps } from './deps';
@@ -9,7 +10,18 @@ import type { RefetchOrigin } from './refetch';
 import { enqueueNotification } from './notifications';
 import type { NotificationKind } from './notifications';
 import { statusRank } from './ordering';
-import { bool, eventObject, int, ref, requireRef, requireText, str, time } from './read';
+import {
+  bool,
+  discountIds,
+  eventObject,
+  int,
+  listData,
+  ref,
+  requireRef,
+  requireText,
+  str,
+  time,
+} from './read';
 import type { Tx } from './tx';
 
 type InvoiceRow = typeof invoices.$inferInsert;
@@ -20,14 +32,20 @@ const NOTIFICATION_KINDS: Partial<Record<string, NotificationKind>> = {
   'invoice.payment_action_required': 'payment_action_required',
 };
 
-/** An invoice in one of these states asks nothing more of the customer. */
-const SETTLED_STATUSES = new Set(['paid', 'void']);
+/** An invoice in a final state (paid, void, deleted) asks nothing more of the customer. */
+const SETTLED_STATUSES: ReadonlySet<string> = new Set(KINDS.invoice.final);
 
 /** `invoice.subscription` before API 2025-03-31.basil, `invoice.parent.subscription_details.subscription` since. */
 export function invoiceSubscriptionId(invoice: StripeObject): string | null {
   const parent = invoice.parent as
     { subscription_details?: { subscription?: unknown } | null } | null | undefined;
   return ref(invoice.subscription) ?? ref(parent?.subscription_details?.subscription);
+}
+
+/** The sum of `total_discount_amounts`, or null when the payload has no such list. */
+function totalDiscountAmount(invoice: StripeObject): number | null {
+  if (!Array.isArray(invoice.total_discount_amounts)) return null;
+  return listData(invoice.total_discount_amounts).reduce((sum, item) => sum + (int(item.amount) ?? 0), 0);
 }
 
 export function invoiceRow(event: StripeEvent): InvoiceRow {
@@ -51,6 +69,8 @@ export function invoiceRow(event: StripeEvent): InvoiceRow {
     nextPaymentAttempt: time(invoice.next_payment_attempt),
     hostedInvoiceUrl: str(invoice.hosted_invoice_url),
     paidAt: time(transitions?.paid_at),
+    discountIds: discountIds(invoice),
+    totalDiscountAmount: totalDiscountAmount(invoice),
     livemode: event.livemode,
     ...sourceEvent({ eventId: event.id, created: event.created, rank: statusRank('invoice', status) }),
   };

@@ -1,3 +1,5 @@
+import { kindSpec } from '../common/kinds';
+
 /**
  * Ordering rule for the billing mirror. Stripe does not order deliveries, and `created` has
  * one-second resolution, so each row stores the (created, rank, event id) of the event that wrote
@@ -10,50 +12,14 @@
  *     a recovery is never outranked by the state it recovered from.
  *  3. Still tied, the greater event id wins. Arbitrary but deterministic, so every arrival order
  *     converges on the same row: never "last arrival wins".
+ *
+ * The ranks of each kind are in its entry in common/kinds.
  */
-const STATUS_RANKS: Record<string, Record<string, number>> = {
-  subscription: {
-    incomplete: 0,
-    trialing: 1,
-    active: 2,
-    past_due: 2,
-    unpaid: 2,
-    paused: 2,
-    canceled: 9,
-    incomplete_expired: 9,
-  },
-  invoice: { draft: 0, open: 1, uncollectible: 2, paid: 9, void: 9, deleted: 9 },
-  // requires_payment_method is both the first state and the state after a failed attempt; the
-  // payments mapper ranks the latter (it carries last_payment_error) as payment_failed.
-  payment_intent: {
-    requires_payment_method: 0,
-    requires_confirmation: 1,
-    requires_action: 2,
-    processing: 3,
-    payment_failed: 4,
-    requires_capture: 5,
-    canceled: 9,
-    succeeded: 9,
-  },
-  charge: { pending: 0, failed: 1, succeeded: 1 },
-  refund: { pending: 0, requires_action: 0, succeeded: 1, failed: 1, canceled: 1 },
-  dispute: {
-    warning_needs_response: 0,
-    needs_response: 0,
-    warning_under_review: 1,
-    under_review: 1,
-    warning_closed: 2,
-    won: 2,
-    lost: 2,
-    prevented: 2,
-  },
-  customer: { active: 0, deleted: 9 },
-  'checkout.session': { open: 0, complete: 1, expired: 1 },
-};
 
-/** The lifecycle rank of `status` for an object kind. Unknown statuses rank lowest. */
+/** The lifecycle rank of `status` for an object kind (its `ranks` in common/kinds). Unknown statuses rank lowest. */
 export function statusRank(kind: string, status: string | null | undefined): number {
-  return (status && STATUS_RANKS[kind]?.[status]) || 0;
+  const ranks: Readonly<Record<string, number>> | undefined = kindSpec(kind)?.ranks;
+  return (status && ranks && Object.hasOwn(ranks, status) && ranks[status]) || 0;
 }
 
 export interface EventVersion {

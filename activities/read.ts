@@ -38,16 +38,23 @@ export function listData(value: unknown): Record<string, unknown>[] {
     : [];
 }
 
-/** The event's object, checked to be of the expected kind and to carry an id. */
-export function eventObject(event: StripeEvent, kind: string): StripeObject & { id: string } {
+/**
+ * The event's object, checked to be of the expected kind and to carry an id: its own, or `id` for
+ * an object keyed otherwise (a discount without an id is keyed by what it applies to).
+ */
+export function eventObject(
+  event: StripeEvent,
+  kind: string,
+  id = event.data.object.id,
+): StripeObject & { id: string } {
   const object = event.data.object;
   if (object.object !== kind) {
     throw invalidPayload(`${event.type} event ${event.id} carries a ${object.object}, expected a ${kind}`);
   }
-  if (typeof object.id !== 'string' || object.id.length === 0) {
+  if (typeof id !== 'string' || id.length === 0) {
     throw invalidPayload(`${event.type} event ${event.id} carries a ${kind} without an id`);
   }
-  return object as StripeObject & { id: string };
+  return { ...object, id };
 }
 
 /** A required text field such as `status` or `currency`: without it the row cannot be written. */
@@ -62,4 +69,25 @@ export function requireRef(event: StripeEvent, value: unknown, what: string): st
   const id = refId(value);
   if (!id) throw invalidPayload(`${event.type} event ${event.id}: ${what} is missing`);
   return id;
+}
+
+/** A boolean field as stored: its value, or null when the payload leaves it out. */
+export function maybeBool(value: unknown): boolean | null {
+  return typeof value === 'boolean' ? value : null;
+}
+
+/** A nested object field (`recurring`, `card`, `status_transitions`), or an empty record. */
+export function sub(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+/** The discount ids a subscription or invoice carries: `discounts` (ids or objects), else the legacy `discount`. */
+export function discountIds(object: StripeObject): string[] {
+  const listed = Array.isArray(object.discounts)
+    ? object.discounts.map((discount) => ref(discount)).filter((id): id is string => id !== null)
+    : [];
+  const legacy = ref(object.discount);
+  return legacy && !listed.includes(legacy) ? [...listed, legacy] : listed;
 }

@@ -1,30 +1,27 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import Stripe from 'stripe';
 import { ConfigError } from '../common/config';
+import { KIND_NAMES, kindSpec } from '../common/kinds';
 import type { StripeApi } from '../common/stripe-api';
-import type { StripeEvent, StripeObject } from '../common/stripe-event';
+import { refId } from '../common/stripe-event';
+import type { StripeEvent } from '../common/stripe-event';
 import type { Database } from '../db/client';
-import {
-  charges,
-  checkoutSessions,
-  customers,
-  disputes,
-  invoices,
-  paymentIntents,
-  refunds,
-  subscriptions,
-} from '../db/schema';
+import { mirrorKind, MIRROR_KINDS } from './kinds';
+import { fetchFromStripe, withFetchedObject } from './stripe-fetch';
+import { prepareThinEvent } from './thin-events';
 
 /**
  * Re-fetch mode (dj-stripe's and Pay's approach): instead of trusting the payload, the handler
- * applies the object as Stripe's API returns it now. Two triggers:
+ * applies the object as Stripe's API returns it now. Three triggers:
  *
  * - configured: every event whose object kind is listed in STRIPE_REFETCH_OBJECTS;
  * - automatic, whenever an API key is configured: the mirror row was written by another event
  *   created in the same second, so `created` cannot tell which is newer and the tie rule would
- *   have to guess. The API knows.
+ *   have to guess. The API knows;
+ * - automatic too: the payload holds only part of the object (an entitlement summary whose list
+ *   has more pages), which would otherwise replace the stored set with a part of it.
+ *
+ * Thin events carry no object at all: they always retrieve it (thin-events.ts).
  *
  * Objects whose mirror row is already in a final state are not fetched: nothing can change them.
  *
@@ -34,43 +31,10 @@ import {
  * of an object is always fetched after it was created.
  */
 
-type Retriever = (stripe: Stripe, id: string, options: Stripe.RequestOptions) => Promise<unknown>;
-
-const RETRIEVERS: Record<string, Retriever> = {
-  customer: (stripe, id, options) => stripe.customers.retrieve(id, {}, options),
-  subscription: (stripe, id, options) => stripe.subscriptions.retrieve(id, {}, options),
-  invoice: (stripe, id, options) => stripe.invoices.retrieve(id, {}, options),
-  payment_intent: (stripe, id, options) => stripe.paymentIntents.retrieve(id, {}, options),
-  charge: (stripe, id, options) => stripe.charges.retrieve(id, {}, options),
-  refund: (stripe, id, options) => stripe.refunds.retrieve(id, {}, options),
-  dispute: (stripe, id, options) => stripe.disputes.retrieve(id, {}, options),
-  'checkout.session': (stripe, id, options) => stripe.checkout.sessions.retrieve(id, {}, options),
-};
-
-export const REFETCHABLE_OBJECTS: readonly string[] = Object.keys(RETRIEVERS);
-
-/** States no later event can leave: fetching such an object again would only spend rate limit. */
-const FINAL_STATUSES: Record<string, ReadonlySet<string>> = {
-  customer: new Set(['deleted']),
-  subscription: new Set(['canceled', 'incomplete_expired']),
-  invoice: new Set(['paid', 'void']),
-  payment_intent: new Set(['succeeded', 'canceled']),
-  dispute: new Set(['won', 'lost', 'prevented']),
-  'checkout.session': new Set(['complete', 'expired']),
-};
-
-type VersionedTable = PgTable & { id: PgColumn; sourceEventId: PgColumn; sourceEventCreated: PgColumn };
-
-const MIRRORS: Record<string, { table: VersionedTable; status: PgColumn }> = {
-  customer: { table: customers, status: customers.deleted },
-  subscription: { table: subscriptions, status: subscriptions.status },
-  invoice: { table: invoices, status: invoices.status },
-  payment_intent: { table: paymentIntents, status: paymentIntents.status },
-  charge: { table: charges, status: charges.status },
-  refund: { table: refunds, status: refunds.status },
-  dispute: { table: disputes, status: disputes.status },
-  'checkout.session': { table: checkoutSessions, status: checkoutSessions.status },
-};
+/** Kinds the API can retrieve one by one: the values STRIPE_REFETCH_OBJECTS accepts. */
+export const REFETCHABLE_OBJECTS: readonly string[] = KIND_NAMES.filter(
+  (name) => MIRROR_KINDS[name].retrieve,
+);
 
 interface StoredVersion {
   created: number;
@@ -79,23 +43,24 @@ interface StoredVersion {
 }
 
 async function storedVersion(db: Database, kind: string, id: string): Promise<StoredVersion | undefined> {
-  const mirror = MIRRORS[kind];
+  const mirror = mirrorKind(kind);
   if (!mirror) return undefined;
+  const status = mirror.storedStatus;
   const [row] = (await db
     .select({
       created: mirror.table.sourceEventCreated,
       eventId: mirror.table.sourceEventId,
-      status: mirror.status,
+      ...(status && { status: status.column }),
     })
     .from(mirror.table)
-    .where(eq(mirror.table.id, id))) as { created: number; eventId: string; status: unknown }[];
+    .where(eq(mirror.table.id, id))) as { created: number; eventId: string; status?: unknown }[];
   if (!row) return undefined;
-  // customers store `deleted` (a boolean) where the others store a status.
-  const status = typeof row.status === 'boolean' ? (row.status ? 'deleted' : 'active') : String(row.status);
+  const state = status ? (status.read?.(row.status) ?? String(row.status)) : undefined;
+  const final: readonly string[] = kindSpec(kind)?.final ?? [];
   return {
     created: Number(row.created),
     eventId: row.eventId,
-    final: FINAL_STATUSES[kind]?.has(status) ?? false,
+    final: state !== undefined && final.includes(state),
   };
 }
 
@@ -117,7 +82,7 @@ export interface Refetcher {
 
 /** A typo in STRIPE_REFETCH_OBJECTS would silently re-fetch nothing: refuse it at start instead. */
 export function assertRefetchable(kinds: readonly string[]): void {
-  const unknown = kinds.filter((kind) => !Object.hasOwn(RETRIEVERS, kind));
+  const unknown = kinds.filter((kind) => !REFETCHABLE_OBJECTS.includes(kind));
   if (unknown.length > 0) {
     throw new ConfigError(
       `STRIPE_REFETCH_OBJECTS names ${unknown.map((kind) => `"${kind}"`).join(', ')}, which cannot be ` +
@@ -144,16 +109,19 @@ export function createRefetcher({
   const configured = new Set(refetchObjects);
   return {
     async prepare(event) {
+      if (event.thin) return prepareThinEvent(event, stripeApi);
       if (!stripeApi) return { event };
       const object = event.data.object;
       const kind = object.object;
-      const retrieve = RETRIEVERS[kind];
-      if (!retrieve || typeof object.id !== 'string') return { event };
+      const mirror = mirrorKind(kind);
+      const retrieve = mirror?.retrieve;
+      const id = refId(object[kindSpec(kind)?.key ?? 'id']);
+      if (!retrieve || !id) return { event };
 
-      const stored = await storedVersion(db, kind, object.id);
+      const stored = await storedVersion(db, kind, id);
       if (stored?.final) return { event };
       const tie = stored !== undefined && stored.created === event.created && stored.eventId !== event.id;
-      if (!configured.has(kind) && !tie) return { event };
+      if (!configured.has(kind) && !tie && !mirror.partial?.(object)) return { event };
 
       // A tie is only broken by a fetch made after the tied second: before that, another change in
       // the same second might still be on its way.
@@ -161,43 +129,11 @@ export function createRefetcher({
         const untilNextSecondMs = (event.created + 2) * 1000 - Date.now();
         if (untilNextSecondMs > 0) await waitMs(untilNextSecondMs);
       }
-      const fetched = await fetchObject(stripeApi, retrieve, kind, object.id, event.account ?? undefined);
+      const fetched = await fetchFromStripe(stripeApi, `retrieve ${kind} ${id}`, (stripe) =>
+        retrieve(stripe, id, event.account ? { stripeAccount: event.account } : {}),
+      );
       // Gone from the API (deleted, or test data): the payload is all there is.
-      if (!fetched) return { event };
-      const asOf = fetched.stripeTime === undefined ? event.created : fetched.stripeTime - 1;
-      return {
-        event: {
-          ...event,
-          created: Math.max(event.created, asOf),
-          data: { ...event.data, object: fetched.object },
-        },
-        refetched: { originalCreated: event.created },
-      };
+      return fetched ? withFetchedObject(event, fetched) : { event };
     },
   };
-}
-
-async function fetchObject(
-  stripeApi: StripeApi,
-  retrieve: Retriever,
-  kind: string,
-  id: string,
-  account: string | undefined,
-): Promise<{ object: StripeObject; stripeTime: number | undefined } | undefined> {
-  try {
-    const object = (await stripeApi.call(`retrieve ${kind} ${id}`, (stripe) =>
-      retrieve(stripe, id, account ? { stripeAccount: account } : {}),
-    )) as StripeObject & { lastResponse?: { headers?: Record<string, string> } };
-    const date = Date.parse(object.lastResponse?.headers?.date ?? '');
-    // stripe-node defines lastResponse as non-enumerable: the spread copies the object's fields only.
-    return { object: { ...object }, stripeTime: Number.isNaN(date) ? undefined : Math.floor(date / 1000) };
-  } catch (err) {
-    if (err instanceof Stripe.errors.StripeInvalidRequestError && err.statusCode === 404) return undefined;
-    // Anything else (network, 5xx, rate limit beyond the bucket's retries) fails the attempt:
-    // Temporal retries it. Only Stripe's error type and status leave: its message may quote input.
-    if (err instanceof Stripe.errors.StripeError) {
-      throw new Error(`Stripe API ${err.type} (${err.statusCode ?? 'no status'}) retrieving ${kind} ${id}`);
-    }
-    throw err;
-  }
 }

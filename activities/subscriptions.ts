@@ -8,7 +8,18 @@ import type { HandlerResult } from './ledger';
 import type { RefetchOrigin } from './refetch';
 import { enqueueNotification } from './notifications';
 import { statusRank } from './ordering';
-import { bool, eventObject, int, listData, ref, requireRef, requireText, str, time } from './read';
+import {
+  bool,
+  discountIds,
+  eventObject,
+  int,
+  listData,
+  ref,
+  requireRef,
+  requireText,
+  str,
+  time,
+} from './read';
 
 export type SubscriptionRow = typeof subscriptions.$inferInsert;
 export type SubscriptionItemRow = typeof subscriptionItems.$inferInsert;
@@ -78,6 +89,7 @@ export function subscriptionRow(event: StripeEvent): SubscriptionRow {
     currentPeriodEnd:
       time(subscription.current_period_end) ?? latest(items.map((item) => item.currentPeriodEnd)),
     latestInvoiceId: ref(subscription.latest_invoice),
+    discountIds: discountIds(subscription),
     livemode: event.livemode,
     ...sourceEvent({ eventId: event.id, created: event.created, rank: statusRank('subscription', status) }),
   };

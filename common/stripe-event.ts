@@ -1,3 +1,5 @@
+import { kindSpec } from './kinds';
+
 /**
  * The shape of a Stripe event as this project reads it. Deliberately looser than `Stripe.Event`:
  * events arrive in every API version an account has ever been pinned to, and handlers must read
@@ -11,6 +13,21 @@ export interface StripeObject {
   [field: string]: unknown;
 }
 
+/**
+ * Where an event came from when Stripe delivered it as a thin event (an event destination): such
+ * an event carries no object, so its handler retrieves it (activities/thin-events.ts).
+ */
+export interface ThinEventOrigin {
+  /** The thin event's own id. The event's `id` is its snapshot event's when it names one. */
+  id: string;
+  /** The type as Stripe sent it, prefixed: `v1.customer.updated`. */
+  type: string;
+  /** The snapshot (v1) event this thin event corresponds to. */
+  snapshotEvent: string | null;
+  /** The object the event is about; null for events about no single object. */
+  relatedObject: { id: string | null; type: string; url: string } | null;
+}
+
 export interface StripeEvent {
   id: string;
   object: 'event';
@@ -20,6 +37,8 @@ export interface StripeEvent {
   api_version?: string | null;
   account?: string | null;
   data: { object: StripeObject; previous_attributes?: Record<string, unknown> };
+  /** Set on events normalized from a thin event (common/thin-event.ts); its `data.object` is a stub. */
+  thin?: ThinEventOrigin;
   [field: string]: unknown;
 }
 
@@ -71,8 +90,10 @@ export interface EventIds {
 export function eventIds(event: StripeEvent): EventIds {
   const object = event.data.object;
   const customerId = object.object === 'customer' ? object.id : refId(object.customer);
+  // A kind keyed by another field (a customer's entitlement summary) is found by that key.
+  const key = kindSpec(object.object)?.key ?? 'id';
   return {
-    objectId: typeof object.id === 'string' && object.id.length > 0 ? object.id : undefined,
+    objectId: refId(object[key]),
     customerId,
     account: typeof event.account === 'string' ? event.account : '',
   };

@@ -5,12 +5,14 @@
  * - `fixtureEvent('customer.subscription.updated')` or `fixtureEvent('subscription_updated.json')`
  *   loads test/fixtures/stripe-events/<file>.json. Event types are mapped to files by the `type`
  *   each file carries.
- * - Handled types without a vendored file are derived from a sibling fixture (see DERIVED below):
- *   `customer.created` from customer_updated.json, `invoice.payment_failed` from invoice_paid.json
- *   turned `open`, and so on.
+ * - Handled types without a vendored file are derived from a sibling fixture (DERIVED in
+ *   fixture-derivations.ts): `customer.created` from customer_updated.json, `invoice.payment_failed`
+ *   from invoice_paid.json turned `open`, and so on. Any other routed type is built from its kind's
+ *   vendored file (common/kinds says which kind), or from the kind's current-API example when no
+ *   file carries it (coupons, promotion codes, discounts).
  * - The vendored files are shape fixtures, not one stream: several carry a status that contradicts
  *   their type (payment_intent_succeeded.json is `requires_payment_method`). Events built here get
- *   the status their type implies (STATUS_FOR_TYPE); pass `overrides.object` to choose another.
+ *   the status their type implies (STATUS_FOR_TYPE, FIELDS_FOR_TYPE); pass `overrides.object` to choose another.
  * - Every event gets a fresh unique id (`evt_<hex>`) unless `overrides.id` is given: the vendored
  *   event ids repeat across files, and the workflow id is the event id.
  *
@@ -19,7 +21,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { KIND_OF_EVENT_TYPE } from '../common/kinds';
+import { ROUTES } from '../common/routing';
 import type { StripeEvent, StripeObject } from '../common/stripe-event';
+import { DERIVED, FIELDS_FOR_TYPE, STATUS_FOR_TYPE } from './fixture-derivations';
+import type { Derivation, Patch } from './fixture-derivations';
 
 export const FIXTURES_DIR = path.join(__dirname, '..', 'test', 'fixtures');
 export const EVENT_FIXTURES_DIR = path.join(FIXTURES_DIR, 'stripe-events');
@@ -37,170 +43,20 @@ export interface FixtureOverrides {
   object?: Record<string, unknown>;
 }
 
-/** Every event type the workflow handles, each buildable by fixtureEvent. */
-export const HANDLED_TYPES_WITH_FIXTURES = [
-  'checkout.session.completed',
-  'customer.created',
-  'customer.updated',
-  'customer.deleted',
-  'customer.subscription.created',
-  'customer.subscription.updated',
-  'customer.subscription.deleted',
-  'customer.subscription.paused',
-  'customer.subscription.resumed',
-  'customer.subscription.trial_will_end',
-  'invoice.paid',
-  'invoice.payment_succeeded',
-  'invoice.payment_failed',
-  'invoice.payment_action_required',
-  'invoice.finalized',
-  'invoice.voided',
-  'payment_intent.succeeded',
-  'payment_intent.payment_failed',
-  'charge.succeeded',
-  'charge.refunded',
-  'charge.dispute.created',
-  'charge.dispute.closed',
-  'refund.created',
-  'refund.updated',
-] as const;
+/** Every event type the workflow routes (common/kinds), each buildable by fixtureEvent. */
+export const HANDLED_TYPES: readonly string[] = Object.keys(ROUTES);
 
 /** A fresh event id in Stripe's alphabet, unique per call. */
 export function newEventId(): string {
   return `evt_${randomBytes(12).toString('hex')}`;
 }
 
-const DAY = 24 * 60 * 60;
-
-type Patch = (object: StripeObject, event: StripeEvent) => void;
-
-interface Derivation {
-  /** The vendored file the event is built from. */
-  from: string;
-  patch: Patch;
-}
-
-/** Event types with no vendored file, built from a sibling fixture. */
-const DERIVED: Record<string, Derivation> = {
-  'customer.created': {
-    from: 'customer_updated.json',
-    patch: (_object, event) => {
-      delete event.data.previous_attributes;
-    },
-  },
-  'customer.subscription.paused': {
-    from: 'subscription_updated.json',
-    patch: (object, event) => {
-      object.status = 'paused';
-      event.data.previous_attributes = { status: 'active' };
-    },
-  },
-  'customer.subscription.resumed': {
-    from: 'subscription_updated.json',
-    patch: (object, event) => {
-      object.status = 'active';
-      object.pause_collection = null;
-      event.data.previous_attributes = { status: 'paused' };
-    },
-  },
-  'customer.subscription.trial_will_end': {
-    from: 'subscription_updated.json',
-    patch: (object, event) => {
-      // Stripe sends this three days before the trial ends.
-      object.status = 'trialing';
-      object.trial_start = event.created - 11 * DAY;
-      object.trial_end = event.created + 3 * DAY;
-      delete event.data.previous_attributes;
-    },
-  },
-  'invoice.created': {
-    from: 'invoice_updated.json',
-    patch: (object) => {
-      object.status = 'draft';
-    },
-  },
-  'invoice.payment_succeeded': {
-    from: 'invoice_paid.json',
-    patch: (object) => {
-      object.status = 'paid';
-      object.paid = true;
-    },
-  },
-  'invoice.payment_failed': {
-    from: 'invoice_paid.json',
-    patch: (object, event) => {
-      unpaid(object);
-      object.attempt_count = 1;
-      object.next_payment_attempt = event.created + 3 * DAY;
-    },
-  },
-  'invoice.payment_action_required': {
-    from: 'invoice_paid.json',
-    patch: (object) => {
-      unpaid(object);
-      object.attempt_count = 1;
-    },
-  },
-  'invoice.marked_uncollectible': {
-    from: 'invoice_paid.json',
-    patch: (object) => {
-      unpaid(object);
-      object.status = 'uncollectible';
-    },
-  },
-  'checkout.session.async_payment_succeeded': {
-    from: 'checkout_session_completed.json',
-    patch: (object) => {
-      object.status = 'complete';
-      object.payment_status = 'paid';
-    },
-  },
-  'checkout.session.async_payment_failed': {
-    from: 'checkout_session_completed.json',
-    patch: (object) => {
-      object.status = 'complete';
-      object.payment_status = 'unpaid';
-    },
-  },
-  'checkout.session.expired': {
-    from: 'checkout_session_completed.json',
-    patch: (object) => {
-      object.status = 'expired';
-      object.payment_status = 'unpaid';
-    },
-  },
-  'charge.refund.updated': {
-    from: 'refund_updated.json',
-    patch: () => {},
-  },
-};
-
-function unpaid(invoice: StripeObject): void {
-  invoice.status = 'open';
-  invoice.paid = false;
-  invoice.attempted = true;
-  invoice.amount_paid = 0;
-  invoice.amount_remaining = invoice.amount_due;
-}
-
-/** The status an event type implies for its object, where the vendored file disagrees. */
-const STATUS_FOR_TYPE: Record<string, string> = {
-  'payment_intent.succeeded': 'succeeded',
-  'payment_intent.canceled': 'canceled',
-  'payment_intent.processing': 'processing',
-  'payment_intent.requires_action': 'requires_action',
-  'payment_intent.payment_failed': 'requires_payment_method',
-  'charge.pending': 'pending',
-  'charge.captured': 'succeeded',
-  'charge.dispute.closed': 'lost',
-  'refund.failed': 'failed',
-};
-
 function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, 'utf8')) as unknown;
 }
 
 let typeToFile: Map<string, string> | undefined;
+let kindToFile: Map<string, string> | undefined;
 
 /** event type → vendored file name, read from the `type` each file carries. */
 function fixtureFilesByType(): Map<string, string> {
@@ -215,13 +71,39 @@ function fixtureFilesByType(): Map<string, string> {
   return typeToFile;
 }
 
-/** Every event type fixtureEvent can build: the vendored ones and the derived ones. */
-export function fixtureEventTypes(): string[] {
-  return [...new Set([...fixtureFilesByType().keys(), ...Object.keys(DERIVED)])].sort();
+/** object kind → the vendored file of its `*.updated` event (else `*.created`, else any): the most ordinary state. */
+function fixtureFilesByKind(): Map<string, string> {
+  if (!kindToFile) {
+    const preference = (type: string) => (type.endsWith('.updated') ? 0 : type.endsWith('.created') ? 1 : 2);
+    const byType = [...fixtureFilesByType()].sort(([a], [b]) => preference(a) - preference(b));
+    kindToFile = new Map();
+    for (const [type, file] of byType) {
+      const kind = KIND_OF_EVENT_TYPE.get(type);
+      if (kind && !kindToFile.has(kind)) kindToFile.set(kind, file);
+    }
+  }
+  return kindToFile;
 }
 
-/** The vendored file for a file name (with or without .json), a path to a .json file, or a type. */
-function resolveSource(typeOrFile: string): { file: string; derivation?: Derivation; type?: string } {
+/** Every event type fixtureEvent can build: the vendored, the derived and every routed one. */
+export function fixtureEventTypes(): string[] {
+  return [...new Set([...fixtureFilesByType().keys(), ...Object.keys(DERIVED), ...HANDLED_TYPES])].sort();
+}
+
+interface Source {
+  /** A vendored file, or (for kinds without one) a resource of the current-API fixtures. */
+  file?: string;
+  resource?: string;
+  derivation?: Derivation;
+  /** The type to give the event, when it is not the file's own. */
+  type?: string;
+}
+
+/**
+ * The source of an event: a file name (with or without .json), a path to a .json file, or a type:
+ * its vendored file, its derivation, else its kind's vendored file or current-API example.
+ */
+function resolveSource(typeOrFile: string): Source {
   if (typeOrFile.endsWith('.json') && (path.isAbsolute(typeOrFile) || typeOrFile.includes('/'))) {
     if (existsSync(typeOrFile)) return { file: path.resolve(typeOrFile) };
     throw new Error(`fixture file not found: ${typeOrFile}`);
@@ -237,6 +119,10 @@ function resolveSource(typeOrFile: string): { file: string; derivation?: Derivat
   const derivation = DERIVED[typeOrFile];
   if (derivation)
     return { file: path.join(EVENT_FIXTURES_DIR, derivation.from), derivation, type: typeOrFile };
+  const kind = KIND_OF_EVENT_TYPE.get(typeOrFile);
+  const sibling = kind && fixtureFilesByKind().get(kind);
+  if (sibling) return { file: path.join(EVENT_FIXTURES_DIR, sibling), type: typeOrFile };
+  if (kind) return { resource: kind, type: typeOrFile };
   throw new Error(
     `no fixture for event type "${typeOrFile}". Known types: ${fixtureEventTypes().join(', ')}. ` +
       'Or give a fixture file name (e.g. subscription_updated.json) or a path to a .json event.',
@@ -253,6 +139,7 @@ function finish(event: StripeEvent, overrides: FixtureOverrides, patch?: Patch):
     object.status = status;
     if (event.type === 'payment_intent.succeeded') object.amount_received = object.amount;
   }
+  Object.assign(object, FIELDS_FOR_TYPE[event.type]);
   if (overrides.object) Object.assign(object, overrides.object);
   return event;
 }
@@ -265,6 +152,8 @@ function finish(event: StripeEvent, overrides: FixtureOverrides, patch?: Patch):
  */
 export function fixtureEvent(typeOrFile: string, overrides: FixtureOverrides = {}): StripeEvent {
   const source = resolveSource(typeOrFile);
+  if (!source.file)
+    return currentApiEvent(source.resource ?? typeOrFile, source.type ?? typeOrFile, overrides);
   const event = readJson(source.file) as StripeEvent;
   if (source.type) event.type = source.type;
   return finish(event, overrides, source.derivation?.patch);

@@ -76,7 +76,12 @@ function webhookRoute(options: AppOptions, metrics: IngressMetrics, log: Logger)
       ctx.throw(err.status, err.message, { code: err.reason });
     }
 
-    const fields = { eventId: event.id, eventType: event.type };
+    // A thin event runs under its snapshot event's id: log its own too, to find it from Stripe's side.
+    const fields = {
+      eventId: event.id,
+      eventType: event.type,
+      ...(event.thin && { thinEventId: event.thin.id }),
+    };
     const endTimer = metrics.startDuration.startTimer();
     let outcome: 'started' | 'duplicate';
     try {

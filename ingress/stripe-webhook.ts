@@ -2,35 +2,12 @@ import { isUtf8 } from 'node:buffer';
 import Stripe from 'stripe';
 import { whyNotAStripeEvent } from '../common/stripe-event';
 import type { StripeEvent } from '../common/stripe-event';
+import { THIN_EVENT_OBJECT } from '../common/thin-event';
+import { WebhookRejection } from './rejection';
+import { parseThinEvent } from './thin-events';
 
-export type RejectionReason =
-  | 'missing_signature'
-  | 'malformed_signature'
-  | 'timestamp_outside_tolerance'
-  | 'signature_mismatch'
-  | 'invalid_json'
-  | 'not_a_stripe_event';
-
-export const REJECTION_REASONS: readonly RejectionReason[] = [
-  'missing_signature',
-  'malformed_signature',
-  'timestamp_outside_tolerance',
-  'signature_mismatch',
-  'invalid_json',
-  'not_a_stripe_event',
-];
-
-/** A delivery we refuse with 400. Messages go back to the caller, so they teach and never echo the body. */
-export class WebhookRejection extends Error {
-  override name = 'WebhookRejection';
-  readonly status = 400;
-  constructor(
-    readonly reason: RejectionReason,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { REJECTION_REASONS, WebhookRejection } from './rejection';
+export type { RejectionReason } from './rejection';
 
 export interface SignatureHeader {
   timestamp: number;
@@ -62,19 +39,24 @@ const NOT_PARSED = Symbol('verified but not parsed');
 
 /**
  * Tries each configured secret (rotation, Connect endpoints). Returns the parsed body, or NOT_PARSED
- * when the signature matched but stripe-node could not turn the body into an event.
+ * when the signature matched but stripe-node could not turn the body into an event, and the secret
+ * that matched.
  */
-function constructWithAnySecret(rawBody: Buffer, header: string, secrets: string[]): unknown {
+function constructWithAnySecret(
+  rawBody: Buffer,
+  header: string,
+  secrets: string[],
+): { parsed: unknown; secret: string } {
   for (const secret of secrets) {
     try {
       // Tolerance 0 turns stripe-node's age check off: we check the window ourselves, in both
       // directions, only after the signature matched (see checkTimestamp).
-      return Stripe.webhooks.constructEvent(rawBody, header, secret, 0);
+      return { parsed: Stripe.webhooks.constructEvent(rawBody, header, secret, 0), secret };
     } catch (err) {
       if (err instanceof Stripe.errors.StripeSignatureVerificationError) continue;
       // Anything else is thrown after the HMAC matched: JSON.parse failed, or stripe-node refused a
-      // thin (v2) event. We classify the body ourselves.
-      return NOT_PARSED;
+      // thin event (parsed below with its event notification API). We classify the body ourselves.
+      return { parsed: NOT_PARSED, secret };
     }
   }
   throw new WebhookRejection(
@@ -147,7 +129,7 @@ export function verifyStripeEvent(
     );
   }
   const { timestamp } = parseSignatureHeader(header);
-  const parsed = constructWithAnySecret(rawBody, header, secrets);
+  const { parsed, secret } = constructWithAnySecret(rawBody, header, secrets);
   checkTimestamp(timestamp, toleranceSeconds, nowSeconds);
   // JSON is UTF-8 (RFC 8259); a lossy decode would start a workflow on text nobody signed.
   if (!isUtf8(rawBody)) {
@@ -163,11 +145,14 @@ export function verifyStripeEvent(
       `The signature is valid but the body nests deeper than ${MAX_JSON_DEPTH} levels; no Stripe event does.`,
     );
   }
+  if ((body as { object?: unknown } | null)?.object === THIN_EVENT_OBJECT) {
+    return parseThinEvent(rawBody, header, secret);
+  }
   const why = whyNotAStripeEvent(body);
   if (why !== undefined) {
     throw new WebhookRejection(
       'not_a_stripe_event',
-      `The signature is valid but the body is not a Stripe event: ${why}. This endpoint takes snapshot events (object "event"), not thin v2 event notifications.`,
+      `The signature is valid but the body is not a Stripe event: ${why}. This endpoint takes snapshot events (object "event") and thin events (object "${THIN_EVENT_OBJECT}").`,
     );
   }
   return body as StripeEvent;

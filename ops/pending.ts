@@ -2,6 +2,7 @@ import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { HANDLER_PAUSED } from '../activities/pause';
+import { THIN_EVENT_NEEDS_API_KEY } from '../activities/thin-events';
 import { failureMessage } from '../common/failure-message';
 
 const PendingActivityState = temporal.api.enums.v1.PendingActivityState;
@@ -9,9 +10,10 @@ const PendingActivityState = temporal.api.enums.v1.PendingActivityState;
 /**
  * - failing: the handler has failed at least once and is waiting for its next attempt (or in it);
  * - paused: it fails because an operator paused the handler (`pause-handler`);
+ * - needs-api-key: a thin event waits for a worker with STRIPE_API_KEY to retrieve its object;
  * - running: first attempt in progress or scheduled, nothing wrong yet.
  */
-export type PendingState = 'failing' | 'paused' | 'running';
+export type PendingState = 'failing' | 'paused' | 'needs-api-key' | 'running';
 
 export interface PendingActivity {
   activityType: string;
@@ -42,9 +44,11 @@ export async function pendingActivityOf(
   const state: PendingState =
     failureType === HANDLER_PAUSED
       ? 'paused'
-      : failure || attempt > 1 || pending.state === PendingActivityState.PENDING_ACTIVITY_STATE_PAUSED
-        ? 'failing'
-        : 'running';
+      : failureType === THIN_EVENT_NEEDS_API_KEY
+        ? 'needs-api-key'
+        : failure || attempt > 1 || pending.state === PendingActivityState.PENDING_ACTIVITY_STATE_PAUSED
+          ? 'failing'
+          : 'running';
   return {
     activityType: pending.activityType?.name ?? 'unknown',
     state,

@@ -2,7 +2,7 @@ import { log, patched, proxyActivities, upsertSearchAttributes } from '@temporal
 import type { StripeActivities } from '../activities';
 import type { Outcome, ProcessResult, ProcessStripeEvent } from '../common/event-workflow';
 import { INVALID_STRIPE_PAYLOAD } from '../common/failures';
-import { routeFor } from '../common/routing';
+import { FIRST_RELEASE_TYPES, ROUTED_LATER_PATCH, routeFor } from '../common/routing';
 import { StripeOutcome } from '../common/search-attributes';
 
 /**
@@ -31,10 +31,20 @@ function recordOutcome(outcome: Outcome | 'failed'): void {
   }
 }
 
+/**
+ * The handler for a type. A type routed after the first release was once completed as `ignored`
+ * without a marker; under the patch, its old histories replay as ignored and new runs are handled.
+ */
+function handlerFor(eventType: string): ReturnType<typeof routeFor> {
+  const handler = routeFor(eventType);
+  if (!handler || FIRST_RELEASE_TYPES.has(eventType)) return handler;
+  return patched(ROUTED_LATER_PATCH) ? handler : undefined;
+}
+
 /** Implements the contract in common/event-workflow.ts, which every starter is typed against. */
 export const processStripeEvent: ProcessStripeEvent = async (event): Promise<ProcessResult> => {
   const base = { eventId: event.id, eventType: event.type };
-  const handler = routeFor(event.type);
+  const handler = handlerFor(event.type);
   if (!handler) {
     log.info('no handler for event type; ignored', base);
     recordOutcome('ignored');

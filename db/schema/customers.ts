@@ -6,6 +6,8 @@ export const customers = pgTable('customers', {
   email: text('email'),
   name: text('name'),
   deleted: boolean('deleted').notNull().default(false),
+  /** The card on file: invoice_settings.default_payment_method, else the legacy default_source. */
+  defaultPaymentMethodId: text('default_payment_method_id'),
   livemode: boolean('livemode').notNull(),
   metadata: jsonb('metadata').$type<Record<string, string>>(),
   ...sourceEventColumns,

@@ -1,4 +1,4 @@
-import { bigint, boolean, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { sourceEventColumns } from './columns';
 
 export const invoices = pgTable(
@@ -19,6 +19,9 @@ export const invoices = pgTable(
     nextPaymentAttempt: timestamp('next_payment_attempt', { withTimezone: true }),
     hostedInvoiceUrl: text('hosted_invoice_url'),
     paidAt: timestamp('paid_at', { withTimezone: true }),
+    /** The discounts applied (rows of `discounts`), and what they took off in all. */
+    discountIds: jsonb('discount_ids').$type<string[]>(),
+    totalDiscountAmount: bigint('total_discount_amount', { mode: 'number' }),
     livemode: boolean('livemode').notNull(),
     ...sourceEventColumns,
   },

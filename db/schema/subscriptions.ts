@@ -1,4 +1,4 @@
-import { boolean, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { sourceEventColumns } from './columns';
 
 export const subscriptions = pgTable(
@@ -17,6 +17,8 @@ export const subscriptions = pgTable(
     currentPeriodStart: timestamp('current_period_start', { withTimezone: true }),
     currentPeriodEnd: timestamp('current_period_end', { withTimezone: true }),
     latestInvoiceId: text('latest_invoice_id'),
+    /** The discounts applied (rows of `discounts`): `discounts` since 2020-08-27, `discount` before. */
+    discountIds: jsonb('discount_ids').$type<string[]>(),
     livemode: boolean('livemode').notNull(),
     ...sourceEventColumns,
   },

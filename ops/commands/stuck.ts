@@ -25,7 +25,7 @@ export interface StuckEvent {
   eventId: string;
   eventType: string | undefined;
   startTime: Date;
-  /** failing or paused (a pending activity), or workflow-task (the workflow code itself fails). */
+  /** failing, paused or needs-api-key (a pending activity), or workflow-task (the workflow code itself fails). */
   state: PendingState | 'workflow-task';
   activityType: string | undefined;
   attempt: number;

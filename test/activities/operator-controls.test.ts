@@ -141,6 +141,35 @@ describe('operator controls: handler pause and re-fetch, against Postgres and a 
       assert.equal(await invoiceStatus(id), 'draft', 'the API decided, not the rank');
     });
 
+    it('re-fetches an entitlement summary whose payload lists only a first page, with no kind configured', async () => {
+      const activities = createActivities({ db: database.db, stripeApi: stripeApi() });
+      for (const key of ['journeys', 'reports', 'exports']) {
+        stripe.setObject({
+          id: `ent_paged_${key}`,
+          object: 'entitlements.active_entitlement',
+          customer: 'cus_paged',
+          feature: `feat_${key}`,
+          lookup_key: key,
+          livemode: false,
+        });
+      }
+      const event = fixtureEvent('entitlements.active_entitlement_summary.updated', {
+        created: T,
+        object: { customer: 'cus_paged' },
+      });
+      (event.data.object.entitlements as { has_more: boolean }).has_more = true;
+      const result = await activities.applyEntitlementSummaryEvent(event);
+      assert.equal(result.refetched, true);
+      const granted = await query<{ lookup_key: string }>(
+        database.db,
+        sql`select lookup_key from active_entitlements where customer_id = 'cus_paged' order by lookup_key`,
+      );
+      assert.deepEqual(
+        granted.map((row) => row.lookup_key),
+        ['exports', 'journeys', 'reports'],
+      );
+    });
+
     it('waits out Stripe rate limits (429 with Retry-After) and then applies', async () => {
       const activities = refetchingInvoices();
       const id = `in_429_${Date.now()}`;

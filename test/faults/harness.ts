@@ -49,6 +49,8 @@ interface EventKind {
   table?: string;
   /** The event queues one outbox message. */
   notifies?: boolean;
+  /** The fixture type the event is built from, when no fixture has its own type. */
+  from?: string;
 }
 
 /** One of each handler family, plus a type with no handler (completes as ignored, no ledger row). */
@@ -61,7 +63,8 @@ const KINDS: EventKind[] = [
   { type: 'refund.created', table: 'refunds' },
   { type: 'charge.dispute.created', table: 'disputes' },
   { type: 'checkout.session.completed', table: 'checkout_sessions' },
-  { type: 'product.created' },
+  { type: 'product.created', table: 'products' },
+  { type: 'payout.paid', from: 'product.created' },
 ];
 
 export interface FaultEvent {
@@ -80,7 +83,8 @@ export function faultEvents(count: number): FaultEvent[] {
   return Array.from({ length: count }, (_, index) => {
     const kind = KINDS[index % KINDS.length]!;
     const objectId = `obj_fault_${randomBytes(8).toString('hex')}`;
-    return { event: fixtureEvent(kind.type, { object: { id: objectId } }), kind, objectId };
+    const event = fixtureEvent(kind.from ?? kind.type, { object: { id: objectId } });
+    return { event: { ...event, type: kind.type }, kind, objectId };
   });
 }
 

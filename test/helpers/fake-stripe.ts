@@ -2,8 +2,8 @@
  * A fake Stripe API for tests: a real HTTP server the `stripe` client talks to through its
  * host/port/protocol options. It holds objects and an event list and answers the calls this
  * project makes the way Stripe does: `GET /v1/events` with cursor pagination (newest first), the
- * filters backfill and reconciliation use, retrieve by id with Stripe's 404 error shape, and 429s
- * with `Retry-After` on demand.
+ * filters backfill and reconciliation use, retrieve by id (every kind with a retrieve in
+ * activities/kinds, and events) with Stripe's 404 error shape, and 429s with `Retry-After` on demand.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -46,6 +46,20 @@ const RETRIEVE_ROUTES: ReadonlyArray<[RegExp, string]> = [
   [/^\/v1\/disputes\/([^/]+)$/, 'dispute'],
   [/^\/v1\/checkout\/sessions\/([^/]+)$/, 'checkout.session'],
   [/^\/v1\/events\/([^/]+)$/, 'event'],
+  [/^\/v1\/subscription_schedules\/([^/]+)$/, 'subscription_schedule'],
+  [/^\/v1\/invoice_payments\/([^/]+)$/, 'invoice_payment'],
+  [/^\/v1\/credit_notes\/([^/]+)$/, 'credit_note'],
+  [/^\/v1\/tax_ids\/([^/]+)$/, 'tax_id'],
+  [/^\/v1\/payment_methods\/([^/]+)$/, 'payment_method'],
+  [/^\/v1\/setup_intents\/([^/]+)$/, 'setup_intent'],
+  [/^\/v1\/radar\/early_fraud_warnings\/([^/]+)$/, 'radar.early_fraud_warning'],
+  [/^\/v1\/reviews\/([^/]+)$/, 'review'],
+  [/^\/v1\/products\/([^/]+)$/, 'product'],
+  [/^\/v1\/prices\/([^/]+)$/, 'price'],
+  [/^\/v1\/plans\/([^/]+)$/, 'plan'],
+  [/^\/v1\/coupons\/([^/]+)$/, 'coupon'],
+  [/^\/v1\/promotion_codes\/([^/]+)$/, 'promotion_code'],
+  [/^\/v1\/entitlements\/features\/([^/]+)$/, 'entitlements.feature'],
 ];
 
 interface StoredEvent {
@@ -179,6 +193,15 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     });
   }
 
+  /** One page holding a customer's active entitlements (stored with a `customer` field for this filter). */
+  function listActiveEntitlements(url: URL, res: ServerResponse): void {
+    const customer = url.searchParams.get('customer');
+    const data = [...objects.values()].filter(
+      (object) => object.object === 'entitlements.active_entitlement' && object.customer === customer,
+    );
+    send(res, 200, { object: 'list', data, has_more: false, url: '/v1/entitlements/active_entitlements' });
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake-stripe');
     const logged: FakeStripeRequest = {
@@ -212,6 +235,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     }
     try {
       if (url.pathname === '/v1/events') return listEvents(url, res);
+      if (url.pathname === '/v1/entitlements/active_entitlements') return listActiveEntitlements(url, res);
       for (const [pattern, objectType] of RETRIEVE_ROUTES) {
         const id = pattern.exec(url.pathname)?.[1];
         if (id === undefined) continue;

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { StripeApi } from '../../common/stripe-api';
 import type { Database } from '../../db/client';
 import { connectClient, connectNativeConnection } from '../../common/temporal-connection';
 import type { TemporalConfig } from '../../common/temporal-connection';
@@ -17,8 +18,14 @@ export { testTemporalAddress, testTemporalConfig, uniqueTaskQueue };
 export interface TestTemporal {
   config: TemporalConfig;
   client: Client;
-  /** Starts a real worker on the test's task queue; stop it with `worker.shutdown()`. */
-  startWorker(db: Database): Promise<{ worker: Worker; running: Promise<void> }>;
+  /**
+   * Starts a real worker on the test's task queue; stop it with `worker.shutdown()`. With
+   * `stripeApi`, its handlers re-fetch and apply thin events, as a worker with STRIPE_API_KEY does.
+   */
+  startWorker(
+    db: Database,
+    options?: { stripeApi?: StripeApi },
+  ): Promise<{ worker: Worker; running: Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -29,7 +36,7 @@ export async function connectTestTemporal(taskQueuePrefix: string): Promise<Test
   return {
     config,
     client,
-    async startWorker(db) {
+    async startWorker(db, { stripeApi } = {}) {
       const nativeConnection = await connectNativeConnection(config);
       nativeConnections.push(nativeConnection);
       // The production factory, with the bundle test/run.ts made once for the whole run.
@@ -37,6 +44,7 @@ export async function connectTestTemporal(taskQueuePrefix: string): Promise<Test
         connection: nativeConnection,
         temporal: config,
         db,
+        stripeApi,
         workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE,
       });
       const running = worker.run();

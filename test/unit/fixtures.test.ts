@@ -1,55 +1,38 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isStripeEvent } from '../../common/stripe-event';
+import { KIND_OF_EVENT_TYPE, kindSpec } from '../../common/kinds';
+import { isStripeEvent, refId } from '../../common/stripe-event';
 import {
   CURRENT_API_VERSION,
-  HANDLED_TYPES_WITH_FIXTURES,
+  HANDLED_TYPES,
   currentApiEvent,
   fixtureEvent,
   fixtureEventTypes,
 } from '../../dev/fixtures';
 
-/** The object kind each event-type family carries. Longest prefix first. */
-const OBJECT_KIND_BY_PREFIX: [prefix: string, kind: string][] = [
-  ['customer.subscription.', 'subscription'],
-  ['charge.dispute.', 'dispute'],
-  ['charge.refund.', 'refund'],
-  ['checkout.session.', 'checkout.session'],
-  ['customer.', 'customer'],
-  ['invoice.', 'invoice'],
-  ['payment_intent.', 'payment_intent'],
-  ['charge.', 'charge'],
-  ['refund.', 'refund'],
-];
-
-function expectedKind(type: string): string | undefined {
-  return OBJECT_KIND_BY_PREFIX.find(([prefix]) => type.startsWith(prefix))?.[1];
-}
-
 describe('dev/fixtures', () => {
-  it('builds a well-formed event of the asked type for every handled type', () => {
-    for (const type of HANDLED_TYPES_WITH_FIXTURES) {
+  it('builds a well-formed event of the asked type, carrying its kind, for every routed type', () => {
+    for (const type of HANDLED_TYPES) {
       const event = fixtureEvent(type);
       assert.ok(isStripeEvent(event), `${type}: not a Stripe event`);
       assert.equal(event.type, type);
       assert.match(event.id, /^evt_[A-Za-z0-9_]+$/);
-      const kind = expectedKind(type);
-      assert.ok(kind, `${type}: no expected object kind in this test`);
+      const kind = KIND_OF_EVENT_TYPE.get(type);
+      assert.ok(kind, `${type}: no kind in common/kinds`);
       assert.equal(event.data.object.object, kind, `${type}: carries a ${event.data.object.object}`);
-      assert.equal(typeof event.data.object.id, 'string', `${type}: object has no id`);
+      const key = kindSpec(kind)?.key ?? 'id';
+      assert.ok(refId(event.data.object[key]), `${type}: object has no ${key}`);
     }
   });
 
   it('lists every handled type among the buildable ones', () => {
     const buildable = new Set(fixtureEventTypes());
-    for (const type of HANDLED_TYPES_WITH_FIXTURES) assert.ok(buildable.has(type), type);
+    for (const type of HANDLED_TYPES) assert.ok(buildable.has(type), type);
   });
 
   it('gives every event a fresh id, even from the same file', () => {
     const ids = new Set<string>();
-    const builds = [...HANDLED_TYPES_WITH_FIXTURES, ...HANDLED_TYPES_WITH_FIXTURES].map((type) =>
-      fixtureEvent(type),
-    );
+    const builds = [...HANDLED_TYPES, ...HANDLED_TYPES].map((type) => fixtureEvent(type));
     for (const event of builds) ids.add(event.id);
     assert.equal(ids.size, builds.length);
   });

@@ -94,7 +94,7 @@ describe('processStripeEvent on a real dev server', () => {
   });
 
   it('completes an event type without a handler as ignored, touching nothing', async () => {
-    const event = customerEvent('customer.discount.created');
+    const event = customerEvent('customer.source.created');
     const result = await execute(event);
     assert.equal(result.outcome, 'ignored');
     assert.deepEqual(await ledgerRows(database.db, event.id), []);
@@ -153,7 +153,7 @@ describe('processStripeEvent on a real dev server', () => {
     const stale = { ...customerEvent(), created: 1_600_000_000 };
     stale.data.object = { ...stale.data.object, id: applied.data.object.id };
     assert.equal((await execute(stale)).outcome, 'stale');
-    const ignored = customerEvent('customer.discount.created');
+    const ignored = customerEvent('customer.source.created');
     await execute(ignored);
     const failed = customerEvent();
     failed.data.object = { id: 'ch_not_a_customer', object: 'charge' };

@@ -8,6 +8,8 @@
  *   v2  the StripeOutcome search attribute (patch "stripe-outcome-search-attribute")
  *   v2e the same workflow code with payloads encrypted (the payload codec), with the test-only key
  *       in test/histories/payload-keys, which replay.test.ts decrypts them with
+ *   v3e the table of kinds: a type routed after the first release (product.created, ignored by
+ *       v1-v2e) is handled under patch "routed-later"; first-release types record what v2e did
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,14 +20,15 @@ import { findTemporalCli } from '../../dev/temporal-cli';
 import { startStandaloneStack } from '../helpers/stack';
 import type { StripeEvent } from '../../common/stripe-event';
 
-const VERSION = 'v2e';
+const VERSION = 'v3e';
 export const HISTORIES_KEYS_FILE = path.join(__dirname, '..', 'histories', 'payload-keys');
 
 const SAMPLES: Record<string, () => StripeEvent> = {
   'customer-created-applied': () => fixtureEvent('customer.created'),
   'subscription-updated-applied': () => fixtureEvent('customer.subscription.updated'),
   'invoice-payment-failed-applied': () => fixtureEvent('invoice.payment_failed'),
-  'unknown-type-ignored': () => fixtureEvent('product.created'),
+  'product-created-applied': () => fixtureEvent('product.created'),
+  'unknown-type-ignored': () => ({ ...fixtureEvent('product.created'), type: 'payout.paid' }),
   'invalid-payload-failed': () => {
     const event = fixtureEvent('customer.updated');
     event.data.object = { id: 'ch_not_a_customer', object: 'charge' };

@@ -1,0 +1,92 @@
+/** The kinds of the first release, wired to their handler families in activities/. */
+import {
+  checkoutSessions,
+  charges,
+  customers,
+  disputes,
+  invoices,
+  paymentIntents,
+  refunds,
+  subscriptions,
+} from '../../db/schema';
+import { createCheckoutActivities } from '../checkout';
+import { createCustomerActivities } from '../customers';
+import { createDisputeActivities } from '../disputes';
+import { createInvoiceActivities } from '../invoices';
+import { createPaymentActivities } from '../payments';
+import { createSubscriptionActivities } from '../subscriptions';
+import { deletedFlag } from './define';
+import type { KindHandler, MirrorKindOf } from './define';
+
+/** A family's handler as a free function (the families return objects of methods). */
+function bound<F extends Record<K, KindHandler>, K extends keyof F & string>(
+  family: F,
+  name: K,
+): KindHandler {
+  return (event, refetched) => family[name](event, refetched);
+}
+
+export const customerKind: MirrorKindOf<'customer'> = {
+  table: customers,
+  storedStatus: deletedFlag(customers.deleted),
+  retrieve: (stripe, id, options) => stripe.customers.retrieve(id, {}, options),
+  list: (stripe, params) => stripe.customers.list(params),
+  handler: (deps) => bound(createCustomerActivities(deps), 'applyCustomerEvent'),
+};
+
+export const subscriptionKind: MirrorKindOf<'subscription'> = {
+  table: subscriptions,
+  storedStatus: { column: subscriptions.status },
+  retrieve: (stripe, id, options) => stripe.subscriptions.retrieve(id, {}, options),
+  // Without status=all the list leaves out canceled subscriptions.
+  list: (stripe, params) => stripe.subscriptions.list({ status: 'all', ...params }),
+  handler: (deps) => bound(createSubscriptionActivities(deps), 'applySubscriptionEvent'),
+};
+
+export const checkoutSessionKind: MirrorKindOf<'checkout.session'> = {
+  table: checkoutSessions,
+  storedStatus: { column: checkoutSessions.status },
+  retrieve: (stripe, id, options) => stripe.checkout.sessions.retrieve(id, {}, options),
+  list: (stripe, params) => stripe.checkout.sessions.list(params),
+  handler: (deps) => bound(createCheckoutActivities(deps), 'applyCheckoutSessionEvent'),
+};
+
+export const invoiceKind: MirrorKindOf<'invoice'> = {
+  table: invoices,
+  storedStatus: { column: invoices.status },
+  retrieve: (stripe, id, options) => stripe.invoices.retrieve(id, {}, options),
+  list: (stripe, params) => stripe.invoices.list(params),
+  handler: (deps) => bound(createInvoiceActivities(deps), 'applyInvoiceEvent'),
+};
+
+export const paymentIntentKind: MirrorKindOf<'payment_intent'> = {
+  table: paymentIntents,
+  storedStatus: { column: paymentIntents.status },
+  retrieve: (stripe, id, options) => stripe.paymentIntents.retrieve(id, {}, options),
+  list: (stripe, params) => stripe.paymentIntents.list(params),
+  handler: (deps) => bound(createPaymentActivities(deps), 'applyPaymentIntentEvent'),
+};
+
+export const chargeKind: MirrorKindOf<'charge'> = {
+  table: charges,
+  storedStatus: { column: charges.status },
+  retrieve: (stripe, id, options) => stripe.charges.retrieve(id, {}, options),
+  list: (stripe, params) => stripe.charges.list(params),
+  handler: (deps) => bound(createPaymentActivities(deps), 'applyChargeEvent'),
+};
+
+export const refundKind: MirrorKindOf<'refund'> = {
+  table: refunds,
+  storedStatus: { column: refunds.status },
+  retrieve: (stripe, id, options) => stripe.refunds.retrieve(id, {}, options),
+  list: (stripe, params) => stripe.refunds.list(params),
+  handler: (deps) => bound(createPaymentActivities(deps), 'applyRefundEvent'),
+};
+
+export const disputeKind: MirrorKindOf<'dispute'> = {
+  table: disputes,
+  storedStatus: { column: disputes.status },
+  retrieve: (stripe, id, options) => stripe.disputes.retrieve(id, {}, options),
+  list: (stripe, params) => stripe.disputes.list(params),
+  handler: (deps) => bound(createDisputeActivities(deps), 'applyDisputeEvent'),
+};

@@ -69,9 +69,13 @@ export async function temporalReadiness(client: Client, timeoutMs = 2000): Promi
       ([name]) => customAttributes?.[name] === undefined,
     );
     if (missing.length > 0) {
-      const commands = missing.map(
-        ([name, type]) =>
-          `temporal operator search-attribute create --namespace ${namespace} --name ${name} --type ${type}`,
+      // One command per type: the CLI takes several --name flags but a single --type.
+      const byType = new Map<string, string[]>();
+      for (const [name, type] of missing) byType.set(type, [...(byType.get(type) ?? []), name]);
+      const commands = [...byType].map(
+        ([type, names]) =>
+          `temporal operator search-attribute create --namespace ${namespace} ` +
+          `${names.map((name) => `--name ${name}`).join(' ')} --type ${type}`,
       );
       problems.push({
         code: 'search_attributes_missing',

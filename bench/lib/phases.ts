@@ -7,6 +7,7 @@ import postgres from 'postgres';
 import { CommitWatcher } from './commits';
 import type { RunningDesign } from './designs';
 import type { Delivery, Sender } from './load';
+import { PostgresCpuMeter } from './postgres-cpu';
 import { CpuMeter, RssSampler } from './proc';
 import type { RssSummary } from './proc';
 import { percentiles, round } from './stats';
@@ -82,6 +83,7 @@ export class DesignBench {
     const events = this.stream.slice(from, Math.round(rate * seconds));
     const pids = { ...this.design.processes, ...this.design.broker };
     const cpu = new CpuMeter(pids);
+    const postgresCpu = await PostgresCpuMeter.start(this.design.postgresDatabases);
     const rss = new RssSampler(this.design.processes);
     rss.start(500);
     const firstSend = performance.now();
@@ -91,7 +93,10 @@ export class DesignBench {
     const lastSend = performance.now();
     const drained = await this.watcher.drained(SETTLE_TIMEOUT_MS, () => this.design.assertAlive());
     const drainMs = performance.now() - lastSend;
-    const cpuMsPerEvent = cpu.perEvent(events.length);
+    const cpuMsPerEvent = {
+      ...cpu.perEvent(events.length),
+      postgres: await postgresCpu.perEvent(events.length),
+    };
     const rssMiB = rss.stop();
     this.design.assertAlive();
 

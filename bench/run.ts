@@ -37,7 +37,7 @@ const CONFIG = {
   fixedSeconds: Number(env('BENCH_SECONDS', '10')),
   duplicateEvents: Number(env('BENCH_DUPLICATES', '1000')),
   steps: env('BENCH_STEPS', '300,400,500,650,800,1000,1250,1500').split(',').filter(Boolean).map(Number),
-  stepsDown: env('BENCH_STEPS_DOWN', '100,50,35,25,15,10').split(',').filter(Boolean).map(Number),
+  stepsDown: env('BENCH_STEPS_DOWN', '100,50,35,25,15,10,5').split(',').filter(Boolean).map(Number),
   stepSeconds: Number(env('BENCH_STEP_SECONDS', '10')),
   out: env('BENCH_OUT', path.join(__dirname, 'results', 'report')),
 };

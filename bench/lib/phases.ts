@@ -7,7 +7,7 @@ import postgres from 'postgres';
 import { CommitWatcher } from './commits';
 import type { RunningDesign } from './designs';
 import type { Delivery, Sender } from './load';
-import { PostgresCpuMeter } from './postgres-cpu';
+import { HARNESS_CONNECTION, PostgresCpuMeter } from './postgres-cpu';
 import { CpuMeter, RssSampler } from './proc';
 import type { RssSummary } from './proc';
 import { percentiles, round } from './stats';
@@ -71,7 +71,7 @@ export class DesignBench {
     private readonly stream: EventStream,
   ) {
     this.watcher = new CommitWatcher(design.database.url);
-    this.observer = postgres(design.database.url, { max: 1, onnotice: () => {} });
+    this.observer = postgres(design.database.url, HARNESS_CONNECTION);
   }
 
   /**

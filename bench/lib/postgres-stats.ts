@@ -6,11 +6,12 @@
  */
 import postgres from 'postgres';
 import { ADMIN_DATABASE_URL } from '../../test/helpers/db';
+import { HARNESS_CONNECTION } from './postgres-cpu';
 
 const connect = (database?: string) => {
   const url = new URL(ADMIN_DATABASE_URL);
   if (database) url.pathname = `/${database}`;
-  return postgres(url.toString(), { max: 1, onnotice: () => {} });
+  return postgres(url.toString(), HARNESS_CONNECTION);
 };
 
 /** 'available', or why not (the server's own words). */

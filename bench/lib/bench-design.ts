@@ -110,11 +110,12 @@ export async function benchDesign(
 }
 
 /**
- * Going down, the steps start under 1.5 × the rate the fixed phase committed: a step far above it
+ * Going down, the steps start at or under twice the rate the fixed phase committed (overloaded, it
+ * commits less than it could sustain): a step far above it
  * only builds a backlog that takes minutes to clear (the cluster here commits about 10 ev/s).
  */
 function stepsDownFrom(rates: number[], fixed: PhaseResult): number[] {
-  const from = rates.findIndex((rate) => rate <= fixed.committedPerSecond * 1.5);
+  const from = rates.findIndex((rate) => rate <= fixed.committedPerSecond * 2);
   return from === -1 ? rates.slice(-1) : rates.slice(from);
 }
 

@@ -110,9 +110,9 @@ export async function benchDesign(
 }
 
 /**
- * Going down, the steps start at or under twice the rate the fixed phase committed (overloaded, it
- * commits less than it could sustain): a step far above it
- * only builds a backlog that takes minutes to clear (the cluster here commits about 10 ev/s).
+ * Going down, the steps start at or under twice the rate the fixed phase committed (overloaded, a
+ * design commits less than it could sustain): a step far above that only builds a backlog that
+ * takes minutes to clear (the cluster here commits 5 to 10 ev/s).
  */
 function stepsDownFrom(rates: number[], fixed: PhaseResult): number[] {
   const from = rates.findIndex((rate) => rate <= fixed.committedPerSecond * 2);

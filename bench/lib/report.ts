@@ -118,6 +118,11 @@ const ROWS: Row[] = [
     (d) => Object.values(d.fixed.cpuMsPerEvent).reduce((a, b) => a + b, 0),
     3,
   ],
+  [
+    'at the knee: CPU per event, all processes (ms)',
+    (d) => d.knee && Object.values(d.knee.cpuMsPerEvent).reduce((a, b) => a + b, 0),
+    3,
+  ],
   ['ingress RSS, steady (MiB)', (d) => d.fixed.rssMiB.ingress?.median, 0],
   ['worker RSS, steady (MiB)', (d) => d.fixed.rssMiB.worker?.median, 0],
 ];

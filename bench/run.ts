@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: the Temporal pipeline against the two designs a user would otherwise pick
- * (inline and a BullMQ queue), on this machine, through real processes, and the report as
- * bench/results/report.json and report.md. See bench/README.md.
+ * `npm run bench`: the Temporal pipeline, on the dev server and on a real cluster (temporal-server
+ * on Postgres, mTLS), against the two designs a user would otherwise pick (inline and a BullMQ
+ * queue), on this machine, through real processes; then the payload codec's cost on the cluster.
+ * The report goes to bench/results/report.json and report.md. See bench/README.md.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,110 +12,38 @@ import postgres from 'postgres';
 import prettier from 'prettier';
 import { findOrBuildTemporalCli } from '../dev/temporal-cli';
 import { ADMIN_DATABASE_URL } from '../test/helpers/db';
-import { BENCH_SECRET, DESIGNS, startDesign } from './lib/designs';
+import { benchDesign } from './lib/bench-design';
+import { startClusterTarget } from './lib/cluster-target';
+import { measureCodecCost } from './lib/codec-cost';
+import type { CodecCost } from './lib/codec-cost';
+import { DESIGNS } from './lib/designs';
 import type { DesignName } from './lib/designs';
-import { Sender } from './lib/load';
 import { startBenchEnvironment } from './lib/environment';
-import { DesignBench, isSustained, SETTLE_TIMEOUT_MS } from './lib/phases';
-import type { PhaseResult } from './lib/phases';
+import { isSustained } from './lib/phases';
 import { loadAverage } from './lib/proc';
 import { checkTargets, renderMarkdown } from './lib/report';
-import type { BenchReport, DesignResult } from './lib/report';
+import type { BenchReport } from './lib/report';
 import { EventStream } from './lib/stream';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const CONFIG = {
   designs: env('BENCH_DESIGNS', DESIGNS.join(',')).split(',') as DesignName[],
+  /** The codec on vs off, on the cluster: a moderate rate each design keeps up with. */
+  codec: env('BENCH_CODEC', '1') === '1',
+  codecRate: Number(env('BENCH_CODEC_RATE', '10')),
+  codecSeconds: Number(env('BENCH_CODEC_SECONDS', '20')),
   warmupEvents: Number(env('BENCH_WARMUP_EVENTS', '300')),
   fixedRate: Number(env('BENCH_RATE', '200')),
-  fixedSeconds: Number(env('BENCH_SECONDS', '20')),
+  fixedSeconds: Number(env('BENCH_SECONDS', '10')),
   duplicateEvents: Number(env('BENCH_DUPLICATES', '1000')),
   steps: env('BENCH_STEPS', '300,400,500,650,800,1000,1250,1500').split(',').filter(Boolean).map(Number),
-  stepsDown: env('BENCH_STEPS_DOWN', '100,50,35,25,15,10').split(',').filter(Boolean).map(Number),
+  stepsDown: env('BENCH_STEPS_DOWN', '100,50,35,25,15,10,5').split(',').filter(Boolean).map(Number),
   stepSeconds: Number(env('BENCH_STEP_SECONDS', '10')),
   out: env('BENCH_OUT', path.join(__dirname, 'results', 'report')),
 };
 
 function log(message: string): void {
   console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
-}
-
-function describePhase(label: string, phase: PhaseResult): string {
-  const f = (n: number) => n.toFixed(1);
-  return (
-    `${label} ${phase.offeredRate} ev/s: ack p50 ${f(phase.ackMs.p50)} p99 ${f(phase.ackMs.p99)} ms, ` +
-    `e2e p50 ${f(phase.endToEndMs.p50)} p99 ${f(phase.endToEndMs.p99)} ms, committed ${phase.committedPerSecond}/s, ` +
-    `drain ${phase.drainMs} ms, refused ${phase.refused}, cpu/event ${JSON.stringify(phase.cpuMsPerEvent)}, ` +
-    `load ${phase.loadAverage}${phase.sustained ? '' : ' NOT SUSTAINED'}`
-  );
-}
-
-async function benchDesign(
-  name: DesignName,
-  stream: EventStream,
-  context: Parameters<typeof startDesign>[1],
-): Promise<DesignResult> {
-  const loadBefore = loadAverage();
-  const design = await startDesign(name, context);
-  const sender = new Sender(design.url, BENCH_SECRET);
-  const bench = new DesignBench(design, sender, stream);
-  try {
-    let next = 0;
-    const warmup = await bench.offer(next, 100, CONFIG.warmupEvents / 100);
-    next += warmup.events;
-    log(`${name}: warmed up (${warmup.events} events, e2e p50 ${warmup.endToEndMs.p50.toFixed(1)} ms)`);
-
-    const fixedFrom = next;
-    const fixed = await bench.offer(next, CONFIG.fixedRate, CONFIG.fixedSeconds);
-    fixed.loadAverage = loadAverage();
-    next += fixed.events;
-    log(describePhase(`${name}: fixed`, fixed));
-
-    await bench.settle();
-    const duplicates = await bench.duplicates(
-      fixedFrom,
-      fixed.events,
-      CONFIG.duplicateEvents,
-      CONFIG.fixedRate,
-    );
-    log(
-      `${name}: duplicates ack p50 ${duplicates.ackMs.p50.toFixed(1)} p99 ${duplicates.ackMs.p99.toFixed(1)} ms, ` +
-        `refused ${duplicates.refused}, ledger rows added ${duplicates.ledgerRowsAdded}`,
-    );
-
-    // Rising rates while the design keeps up; when it cannot even hold the fixed rate, falling
-    // ones until it does. Each step starts with the backlog of the previous one cleared.
-    const steps: PhaseResult[] = [];
-    let knee = fixed.sustained ? fixed : undefined;
-    for (const rate of fixed.sustained ? CONFIG.steps : CONFIG.stepsDown) {
-      await bench.settle();
-      const step = await bench.offer(next, rate, CONFIG.stepSeconds);
-      step.loadAverage = loadAverage();
-      next += step.events;
-      steps.push(step);
-      log(describePhase(`${name}: step`, step));
-      if (fixed.sustained && !step.sustained) break;
-      if (step.sustained) knee = step;
-      if (!fixed.sustained && step.sustained) break;
-    }
-    const loss = await bench.lost(SETTLE_TIMEOUT_MS);
-    log(
-      `${name}: ${loss.acknowledged} acknowledged, ${loss.ledgerRows} ledger rows, ${loss.missing} missing`,
-    );
-    return {
-      name,
-      fixed,
-      duplicates,
-      steps,
-      knee,
-      loss,
-      loadAverage: { before: loadBefore, after: loadAverage() },
-    };
-  } finally {
-    sender.close();
-    await bench.close();
-    await design.stop();
-  }
 }
 
 async function postgresVersion(): Promise<string> {
@@ -133,8 +62,26 @@ async function main(): Promise<void> {
   const environment = await startBenchEnvironment('bench');
   const stream = new EventStream();
   const designs: BenchReport['designs'] = {};
+  let codec: CodecCost | undefined;
+  let clusterIdleCpuMsPerSecond: number | undefined;
+  const { context } = environment;
   try {
-    for (const name of CONFIG.designs) designs[name] = await benchDesign(name, stream, environment.context);
+    for (const name of CONFIG.designs) {
+      if (name !== 'temporal-cluster') {
+        designs[name] = await benchDesign(name, stream, context, CONFIG, log);
+        continue;
+      }
+      // Started for its design and the codec measurement only, so it costs the others nothing.
+      const cluster = await startClusterTarget(context.logDir, log);
+      clusterIdleCpuMsPerSecond = cluster.idleCpuMsPerSecond;
+      try {
+        designs[name] = await benchDesign(name, stream, { ...context, cluster }, CONFIG, log);
+        if (CONFIG.codec)
+          codec = await measureCodecCost({ ...context, cluster }, CONFIG.codecRate, CONFIG.codecSeconds, log);
+      } finally {
+        await cluster.stop();
+      }
+    }
   } finally {
     await environment.stop();
   }
@@ -152,6 +99,8 @@ async function main(): Promise<void> {
     config: { ...CONFIG, devServer: environment.devServer, temporalEnv: environment.context.env },
     designs,
     targets: checkTargets(designs),
+    ...(codec ? { codec } : {}),
+    ...(clusterIdleCpuMsPerSecond !== undefined ? { clusterIdleCpuMsPerSecond } : {}),
   };
   mkdirSync(path.dirname(CONFIG.out), { recursive: true });
   await writeReport(`${CONFIG.out}.json`, report);

@@ -10,9 +10,12 @@ import type { ProcessStripeEvent } from './event-workflow';
 import { searchAttributesFor } from './search-attributes';
 import { classifyStartError, TemporalRateLimited, TemporalUnavailable } from './start-errors';
 import type { StripeEvent } from './stripe-event';
-import { isTemporalReady } from './temporal-connection';
+import type { TemporalConfig } from './temporal-config';
+import { temporalReadiness, unreachableReadiness } from './temporal-readiness';
+import type { TemporalReadiness } from './temporal-readiness';
 
 export { EventRefusedByTemporal, TemporalRateLimited, TemporalUnavailable } from './start-errors';
+export type { ReadinessProblem, TemporalReadiness } from './temporal-readiness';
 
 /** The one durable write the ingress makes. The app sees this interface; unit tests fake it. */
 export interface EventStarter {
@@ -21,12 +24,15 @@ export interface EventStarter {
    * Rejects with TemporalUnavailable, TemporalRateLimited or EventRefusedByTemporal.
    */
   start(event: StripeEvent): Promise<'started' | 'duplicate'>;
-  isReady(): Promise<boolean>;
+  /** Whether a start could succeed now, and if not, what is missing (for /readyz). */
+  readiness(): Promise<TemporalReadiness>;
 }
 
 export interface EventStarterOptions {
   taskQueue: string;
   startTimeoutMs: number;
+  /** How the client connects: lets readiness say why Temporal is unreachable (a TLS probe). */
+  temporal?: TemporalConfig;
 }
 
 /** What owners of the client need beyond that: wait for abandoned calls before closing it. */
@@ -43,7 +49,7 @@ const RATE_LIMIT_BACKOFF_MS = [100, 200, 400, 800, 1600];
 
 export function createEventStarter(
   client: Client,
-  { taskQueue, startTimeoutMs }: EventStarterOptions,
+  { taskQueue, startTimeoutMs, temporal }: EventStarterOptions,
 ): TemporalEventStarter {
   const inFlight = new Set<Promise<unknown>>();
 
@@ -109,10 +115,15 @@ export function createEventStarter(
       }
       throw new Error('unreachable');
     },
-    isReady: () =>
-      withinTimeout(Date.now() + startTimeoutMs, () => isTemporalReady(client, startTimeoutMs)).catch(
-        () => false,
-      ),
+    async readiness() {
+      try {
+        return await withinTimeout(Date.now() + startTimeoutMs, () =>
+          temporalReadiness(client, startTimeoutMs),
+        );
+      } catch (err) {
+        return unreachableReadiness(err, temporal);
+      }
+    },
     async drain() {
       await Promise.all(inFlight);
     },

@@ -7,7 +7,8 @@
  * envconfig quietly drops a client certificate that has no key and fails on an unreadable file
  * with a bare ENOENT, so the TLS material is checked here first, naming the variable to fix.
  */
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadClientConfigProfile, toClientOptions } from '@temporalio/envconfig';
 import type { ClientConfigProfile, ConfigDataSource } from '@temporalio/envconfig';
@@ -112,9 +113,10 @@ function assertCurrentlyValid(name: string, pem: string): void {
 function checkTls(env: Env, profile: ClientConfigProfile): void {
   const tls = profile.tls;
   if (!tls || tls.disabled) return;
+  const pem: Partial<Record<TlsPiece, string>> = {};
   for (const piece of Object.keys(TLS_SOURCES) as TlsPiece[]) {
     const source = tls[piece];
-    if (source) readPem(env, piece, source);
+    if (source) pem[piece] = readPem(env, piece, source);
   }
   if (Boolean(tls.clientCert) !== Boolean(tls.clientKey)) {
     const [has, lacks] = tls.clientCert
@@ -123,6 +125,29 @@ function checkTls(env: Env, profile: ClientConfigProfile): void {
     throw new ConfigError(
       `${sourceName(env, has, tls[has]!)} is set but not its pair: set ${TLS_SOURCES[lacks][0]} ` +
         `(or ${TLS_SOURCES[lacks][1]}) too, since mTLS needs both the client certificate and its key`,
+    );
+  }
+  if (pem.clientCert && pem.clientKey) {
+    assertKeyMatches(sourceName(env, 'clientCert', tls.clientCert!), pem.clientCert, {
+      name: sourceName(env, 'clientKey', tls.clientKey!),
+      pem: pem.clientKey,
+    });
+  }
+}
+
+/** A key from another pair fails the handshake with a bare "bad certificate"; say which files. */
+function assertKeyMatches(certName: string, certPem: string, key: { name: string; pem: string }): void {
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(key.pem);
+  } catch (err) {
+    throw new ConfigError(
+      `${key.name}: the private key does not parse (${(err as Error).message}); give an unencrypted PEM key`,
+    );
+  }
+  if (!new X509Certificate(certPem).checkPrivateKey(privateKey)) {
+    throw new ConfigError(
+      `${key.name} is not the private key of ${certName}: give the key the certificate was issued for`,
     );
   }
 }

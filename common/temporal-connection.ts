@@ -9,7 +9,7 @@ import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor }
 import type { ConnectionLike, ConnectionOptions } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { createDataConverter } from './data-converter';
-import { SEARCH_ATTRIBUTE_DEFINITIONS } from './search-attributes';
+import { probeTemporal } from './temporal-probe';
 import type { TemporalConfig } from './temporal-config';
 
 export type { TemporalConfig } from './temporal-config';
@@ -84,32 +84,30 @@ export async function connectClient(
  */
 export async function connectNativeConnection(config: TemporalConfig): Promise<NativeConnection> {
   const { NativeConnection } = await import('@temporalio/worker');
-  return NativeConnection.connect({
-    address: config.address,
-    ...(config.tls !== undefined && { tls: config.tls }),
-    ...(config.apiKey !== undefined && { apiKey: config.apiKey }),
-    ...(config.metadata !== undefined && { metadata: config.metadata }),
-  });
+  try {
+    return await NativeConnection.connect({
+      address: config.address,
+      ...(config.tls !== undefined && { tls: config.tls }),
+      ...(config.apiKey !== undefined && { apiKey: config.apiKey }),
+      ...(config.metadata !== undefined && { metadata: config.metadata }),
+    });
+  } catch (err) {
+    throw await explainConnectFailure(err, config);
+  }
+}
+
+/** A failed connection, carrying the probe's sentence when it finds the cause. */
+export class TemporalConnectError extends Error {
+  override name = 'TemporalConnectError';
 }
 
 /**
- * Ready means a start could succeed: the server answers, the namespace exists and the contract's
- * search attributes are registered. A reachable server missing either would make every webhook
- * 503 while looking healthy.
+ * rustls's errors are exact but read like a stack (`InvalidCertificate(NotValidForNameContext
+ * ...)`), and a client certificate the server refuses shows up only as a broken pipe: ask the
+ * probe, and keep the original as the cause.
  */
-export async function isTemporalReady(client: Client, timeoutMs = 2000): Promise<boolean> {
-  const { connection, options } = client;
-  try {
-    return await connection.withDeadline(Date.now() + timeoutMs, async () => {
-      await connection.workflowService.describeNamespace({ namespace: options.namespace });
-      const { customAttributes } = await connection.operatorService.listSearchAttributes({
-        namespace: options.namespace,
-      });
-      return Object.keys(SEARCH_ATTRIBUTE_DEFINITIONS).every(
-        (name) => customAttributes?.[name] !== undefined,
-      );
-    });
-  } catch {
-    return false;
-  }
+async function explainConnectFailure(err: unknown, config: TemporalConfig): Promise<Error> {
+  const probe = await probeTemporal(config);
+  if (probe.code === 'ok') return err instanceof Error ? err : new Error(String(err));
+  return new TemporalConnectError(`cannot connect to Temporal: ${probe.message}`, { cause: err });
 }

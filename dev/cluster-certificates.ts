@@ -24,7 +24,8 @@ const FILES = {
 
 export type CertificatePaths = Record<keyof typeof FILES, string>;
 
-function pathsIn(dir: string): CertificatePaths {
+/** Where ensureCertificates keeps each file in `dir`. */
+export function certificatePathsIn(dir: string): CertificatePaths {
   const entries = Object.entries(FILES).map(([name, file]) => [name, path.join(dir, file)]);
   return Object.fromEntries(entries) as CertificatePaths;
 }
@@ -64,7 +65,7 @@ export async function ensureCertificates(
   dir: string,
   renewWithinDays = 7,
 ): Promise<CertificatePaths & { created: boolean }> {
-  const paths = pathsIn(dir);
+  const paths = certificatePathsIn(dir);
   if (reusable(paths, renewWithinDays * 24 * 3600 * 1000)) return { ...paths, created: false };
   mkdirSync(dir, { recursive: true });
   const ca = await createCertificateAuthority();

@@ -37,6 +37,9 @@ export const DEFAULT_DYNAMIC_CONFIG: Record<string, unknown> = {
   'limit.maxIDLength': 255,
 };
 
+/** Fixed when the databases are made; docker-compose.yml's NUM_HISTORY_SHARDS is the same. */
+export const DEFAULT_HISTORY_SHARDS = 4;
+
 interface State {
   ports: ClusterPorts;
   historyShards: number;
@@ -64,7 +67,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const started = Date.now();
   const dir = path.resolve(options.dir);
   const namespace = options.namespace ?? 'default';
-  const historyShards = options.historyShards ?? 4;
+  const historyShards = options.historyShards ?? DEFAULT_HISTORY_SHARDS;
   const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
   const target = postgresTarget(options.postgresUrl ?? DEFAULT_POSTGRES_URL);
   const databases = databaseNames(options.databasePrefix ?? '');

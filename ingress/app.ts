@@ -4,7 +4,7 @@ import getRawBody from 'raw-body';
 import { logger as defaultLogger } from '../common/logger';
 import type { Logger } from '../common/logger';
 import type { StripeEvent } from '../common/stripe-event';
-import type { EventStarter } from '../common/event-starter';
+import type { EventStarter, TemporalReadiness } from '../common/event-starter';
 import { startRefusalAnswer } from './start-refusals';
 import { createMetrics } from './metrics';
 import type { IngressMetrics } from './metrics';
@@ -166,14 +166,18 @@ export function createApp(options: AppOptions): Koa {
       },
       '/readyz': {
         GET: async (ctx) => {
-          const ready = await options.starter.isReady().catch(() => false);
-          ctx.status = ready ? 200 : 503;
-          ctx.body = ready
+          const readiness = await options.starter.readiness().catch((err: unknown): TemporalReadiness => ({
+            ready: false,
+            problems: [{ code: 'unreachable', message: err instanceof Error ? err.message : String(err) }],
+          }));
+          ctx.status = readiness.ready ? 200 : 503;
+          ctx.body = readiness.ready
             ? { status: 'ready' }
             : {
                 status: 'unavailable',
-                message:
-                  'Temporal is not reachable, or the namespace or its Stripe* search attributes are missing; webhooks are answered 503 until it is ready.',
+                // Addresses, names and variables only: nothing here comes from an event.
+                problems: readiness.problems,
+                message: `Temporal is not ready for webhooks: ${readiness.problems.map((p) => p.message).join('; ')}`,
               };
         },
       },

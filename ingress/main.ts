@@ -15,6 +15,12 @@ async function main(): Promise<void> {
     },
     'ingress listening',
   );
+  // The ingress serves while Temporal is not ready (webhooks get 503, Stripe retries); say why once,
+  // at start, where a deploy is watched: a wrong certificate or a namespace set up by hand.
+  void ingress.readiness().then((readiness) => {
+    if (!readiness.ready)
+      logger.warn({ problems: readiness.problems }, 'Temporal is not ready: /readyz answers 503 until it is');
+  });
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', resolve);

@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Client } from '@temporalio/client';
 import type { IngressConfig } from '../common/config';
+import type { TemporalReadiness } from '../common/event-starter';
 import { logger } from '../common/logger';
 import { createEventStarter } from '../common/event-starter';
 import { createLazyClient } from '../common/temporal-connection';
@@ -20,6 +21,8 @@ const SHUTDOWN_GRACE_MS = 15_000;
 
 export interface RunningIngress {
   server: Server;
+  /** What /readyz answers: whether Temporal can take starts, and if not, what is missing. */
+  readiness(): Promise<TemporalReadiness>;
   /** Stops accepting, lets in-flight requests finish, then closes the Temporal connection. */
   stop(): Promise<void>;
 }
@@ -34,6 +37,7 @@ export async function startIngress(
   const starter = createEventStarter(client, {
     taskQueue: config.temporal.taskQueue,
     startTimeoutMs: config.startTimeoutMs,
+    temporal: config.temporal,
   });
   const app = createApp({
     starter,
@@ -56,6 +60,7 @@ export async function startIngress(
 
   return {
     server,
+    readiness: () => starter.readiness(),
     async stop() {
       // Stop accepting first, so nothing new arrives needing the connection we are about to close.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

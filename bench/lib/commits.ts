@@ -9,6 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
+import { HARNESS_CONNECTION } from './postgres-cpu';
 
 const MAX_IDS_PER_POLL = 2000;
 
@@ -24,7 +25,7 @@ export class CommitWatcher {
   private readonly loop: Promise<void>;
 
   constructor(databaseUrl: string) {
-    this.sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    this.sql = postgres(databaseUrl, HARNESS_CONNECTION);
     this.loop = this.poll();
   }
 

@@ -1,9 +1,12 @@
 /**
- * The three designs under test, each as separate processes on its own fresh Postgres database:
+ * The designs under test, each as separate processes on its own fresh Postgres database:
  *
- * - temporal: this project, `ingress/main.js` and `worker/main.js` as built, on the bench's dev server;
- * - inline:   bench/servers/inline.ts, verify + idempotency claim + business change in the request;
- * - queue:    bench/servers/queue-ingress.ts and queue-worker.ts, BullMQ on the local Redis.
+ * - temporal:         this project, `ingress/main.js` and `worker/main.js` as built, on the bench's
+ *                     dev server;
+ * - temporal-cluster: the same processes on a real Temporal cluster (temporal-server on Postgres,
+ *                     mTLS: the processes get its client-certificate variables);
+ * - inline:           bench/servers/inline.ts, verify + idempotency claim + business change in the request;
+ * - queue:            bench/servers/queue-ingress.ts and queue-worker.ts, BullMQ on the local Redis.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -11,11 +14,13 @@ import { freePort } from '../../dev/dev-server';
 import { createTestDatabase } from '../../test/helpers/db';
 import type { TestDatabase } from '../../test/helpers/db';
 import { redisConnection } from '../servers/env';
+import type { ClusterTarget } from './cluster-target';
+import { databaseOf } from './postgres-cpu';
 import { redisPid } from './proc';
 import { startNodeProcess, waitForHttp } from './processes';
 import type { NodeProcess } from './processes';
 
-export const DESIGNS = ['temporal', 'inline', 'queue'] as const;
+export const DESIGNS = ['temporal', 'temporal-cluster', 'inline', 'queue'] as const;
 export type DesignName = (typeof DESIGNS)[number];
 
 export const BENCH_SECRET = 'whsec_bench_secret';
@@ -29,8 +34,12 @@ export interface RunningDesign {
   database: TestDatabase;
   /** The design's own processes by role (ingress, worker), whose CPU and memory are reported. */
   processes: Record<string, number>;
-  /** The shared broker it relies on (dev server, Redis), reported apart. */
+  /** The shared broker it relies on (dev server, temporal-server, Redis), reported apart. */
   broker: Record<string, number>;
+  /** The Postgres databases it uses (its own, and the cluster's): their backends' CPU is its too. */
+  postgresDatabases: string[];
+  /** Temporal's Prometheus endpoint (temporal-cluster only), for where the time goes. */
+  metricsUrl?: string;
   /** Throws when one of its processes has exited. */
   assertAlive(): void;
   stop(): Promise<void>;
@@ -40,7 +49,9 @@ export interface DesignContext {
   buildDir: string;
   logDir: string;
   temporal: { address: string; pid: number | undefined };
-  /** Extra environment for the Temporal worker and ingress (tuning experiments). */
+  /** The cluster, while one runs (temporal-cluster, the codec measurement). */
+  cluster?: ClusterTarget;
+  /** Extra environment for the Temporal worker and ingress (tuning experiments, codec off). */
   env?: Record<string, string>;
 }
 
@@ -61,6 +72,7 @@ function running(
     broker: Object.fromEntries(
       Object.entries(broker).filter((entry): entry is [string, number] => entry[1] !== undefined),
     ),
+    postgresDatabases: [databaseOf(database.url)],
     assertAlive() {
       const exit = all.map((child) => child.exited()).find(Boolean);
       if (exit) throw new Error(`${name}: ${exit}`);
@@ -83,29 +95,36 @@ export async function startDesign(name: DesignName, context: DesignContext): Pro
   const common = { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', STRIPE_WEBHOOK_SECRET: BENCH_SECRET };
   const children: Record<string, NodeProcess> = {};
   try {
-    if (name === 'temporal') {
+    if (name === 'temporal' || name === 'temporal-cluster') {
+      const cluster = name === 'temporal-cluster' ? context.cluster : undefined;
+      if (name === 'temporal-cluster' && !cluster) throw new Error('temporal-cluster needs context.cluster');
       const temporalEnv = {
         ...common,
+        ...cluster?.env,
         ...context.env,
-        TEMPORAL_ADDRESS: context.temporal.address,
+        TEMPORAL_ADDRESS: cluster?.address ?? context.temporal.address,
         TEMPORAL_TASK_QUEUE: `bench-${randomBytes(4).toString('hex')}`,
       };
       children.ingress = startNodeProcess(
         'ingress',
         file('ingress/main.js'),
-        { ...temporalEnv, PORT: String(port), SERVICE_NAME: 'bench-ingress' },
+        { ...temporalEnv, PORT: String(port), SERVICE_NAME: `bench-${name}-ingress` },
         log('ingress'),
       );
       children.worker = startNodeProcess(
         'worker',
         file('worker/main.js'),
-        { ...temporalEnv, DATABASE_URL: database.url, SERVICE_NAME: 'bench-worker' },
+        { ...temporalEnv, DATABASE_URL: database.url, SERVICE_NAME: `bench-${name}-worker` },
         log('worker'),
       );
       await waitForHttp(`${url}/readyz`, Object.values(children));
+      const broker = cluster ? { temporalServer: cluster.pid } : { devServer: context.temporal.pid };
+      const design = running(name, url, database, children, broker);
       return {
-        ...running(name, url, database, children, { devServer: context.temporal.pid }),
+        ...design,
         taskQueue: temporalEnv.TEMPORAL_TASK_QUEUE,
+        postgresDatabases: [...design.postgresDatabases, ...(cluster?.databases ?? [])],
+        ...(cluster ? { metricsUrl: cluster.metricsUrl } : {}),
       };
     }
     if (name === 'inline') {

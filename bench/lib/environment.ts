@@ -1,9 +1,10 @@
 /**
  * What the benchmark and the soak share: the build of every process, the dev server (a db file
- * like `npm start`, or in memory), a log folder per run, and the settings they read.
+ * like `npm start`, or in memory), the payload key, a log folder per run, and the settings they read.
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { generatePayloadKey } from '../../common/payload-keys';
 import { startDevServer } from '../../dev/dev-server';
 import type { DevServer } from '../../dev/dev-server';
 import { buildForBench, ROOT } from './build';
@@ -35,7 +36,23 @@ export function pairs(raw: string): Record<string, string> {
 // synchronous=FULL syncs every write and collapsed under load (see bench/README.md).
 export const DEFAULT_SQLITE_PRAGMAS = 'journal_mode=wal,synchronous=normal';
 
+/**
+ * Every process of the run, and the harness's own clients, encrypt payloads as production does:
+ * one key per run, unless the caller gave keys or chose plaintext.
+ */
+function ensurePayloadKey(): void {
+  const { env } = process;
+  if (
+    env.TEMPORAL_PAYLOAD_KEYS ||
+    env.TEMPORAL_PAYLOAD_KEYS_FILE ||
+    env.TEMPORAL_PAYLOAD_ENCRYPTION === 'off'
+  )
+    return;
+  env.TEMPORAL_PAYLOAD_KEYS = generatePayloadKey(`bench-${process.pid}`);
+}
+
 export async function startBenchEnvironment(name: string): Promise<BenchEnvironment> {
+  ensurePayloadKey();
   const startedAt = new Date().toISOString();
   const dataDir = path.join(ROOT, '.data', 'bench');
   const logDir = path.join(dataDir, 'logs', `${name}-${startedAt.replace(/[:.]/g, '-')}`);

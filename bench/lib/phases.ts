@@ -7,6 +7,7 @@ import postgres from 'postgres';
 import { CommitWatcher } from './commits';
 import type { RunningDesign } from './designs';
 import type { Delivery, Sender } from './load';
+import { HARNESS_CONNECTION, PostgresCpuMeter } from './postgres-cpu';
 import { CpuMeter, RssSampler } from './proc';
 import type { RssSummary } from './proc';
 import { percentiles, round } from './stats';
@@ -70,7 +71,7 @@ export class DesignBench {
     private readonly stream: EventStream,
   ) {
     this.watcher = new CommitWatcher(design.database.url);
-    this.observer = postgres(design.database.url, { max: 1, onnotice: () => {} });
+    this.observer = postgres(design.database.url, HARNESS_CONNECTION);
   }
 
   /**
@@ -82,6 +83,7 @@ export class DesignBench {
     const events = this.stream.slice(from, Math.round(rate * seconds));
     const pids = { ...this.design.processes, ...this.design.broker };
     const cpu = new CpuMeter(pids);
+    const postgresCpu = await PostgresCpuMeter.start(this.design.postgresDatabases);
     const rss = new RssSampler(this.design.processes);
     rss.start(500);
     const firstSend = performance.now();
@@ -91,7 +93,12 @@ export class DesignBench {
     const lastSend = performance.now();
     const drained = await this.watcher.drained(SETTLE_TIMEOUT_MS, () => this.design.assertAlive());
     const drainMs = performance.now() - lastSend;
-    const cpuMsPerEvent = cpu.perEvent(events.length);
+    // Per acknowledged event: an overloaded design refuses some (503), and those cost it next to nothing.
+    const acknowledged = Math.max(1, deliveries.filter((delivery) => delivery.status === 200).length);
+    const cpuMsPerEvent = {
+      ...cpu.perEvent(acknowledged),
+      postgres: await postgresCpu.perEvent(acknowledged),
+    };
     const rssMiB = rss.stop();
     this.design.assertAlive();
 

@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { freePort } from '../../dev/dev-server';
 import { stopChild } from '../../dev/stop-child';
+import { isTemporalConnectionVariable, testTemporalEnv } from './test-env';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -76,8 +77,6 @@ function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv): Serv
 
 const SERVICE_VARIABLES = [
   'DATABASE_URL',
-  'TEMPORAL_ADDRESS',
-  'TEMPORAL_NAMESPACE',
   'TEMPORAL_TASK_QUEUE',
   'STRIPE_WEBHOOK_SECRET',
   // Set, it turns on the worker's reconciliation schedule, which calls Stripe.
@@ -85,9 +84,12 @@ const SERVICE_VARIABLES = [
   'PORT',
 ];
 
+/** The service variables and every Temporal connection variable: the test gives those explicitly. */
 function withoutServiceVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const copy = { ...env };
-  for (const name of SERVICE_VARIABLES) delete copy[name];
+  for (const name of Object.keys(copy)) {
+    if (SERVICE_VARIABLES.includes(name) || isTemporalConnectionVariable(name)) delete copy[name];
+  }
   return copy;
 }
 
@@ -112,6 +114,8 @@ async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs:
 export interface TemporalTarget {
   address: string;
   taskQueue: string;
+  /** TEMPORAL_NAMESPACE and TLS variables; the tier's (testTemporalEnv) by default. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -130,6 +134,7 @@ export async function startWorkerProcess(
     // The bundle test/run.ts made, once worker/main.ts reads this (it bundles at start otherwise).
     ...(process.env.TEST_WORKFLOW_BUNDLE ? { WORKFLOW_BUNDLE_PATH: process.env.TEST_WORKFLOW_BUNDLE } : {}),
     DATABASE_URL: databaseUrl,
+    ...(temporal.env ?? testTemporalEnv()),
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_TASK_QUEUE: temporal.taskQueue,
   });
@@ -184,6 +189,7 @@ export async function startIngressProcess(
   const env: NodeJS.ProcessEnv = {
     PORT: String(port),
     STRIPE_WEBHOOK_SECRET: options.secret,
+    ...(temporal.env ?? testTemporalEnv()),
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_TASK_QUEUE: temporal.taskQueue,
     TEMPORAL_START_TIMEOUT_MS: String(options.startTimeoutMs ?? 5000),

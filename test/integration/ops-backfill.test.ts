@@ -4,8 +4,8 @@ import type { SweepResult } from '../../activities/events-sweep';
 import type { StripeEvent } from '../../common/stripe-event';
 import { fixtureEvent } from '../../dev/fixtures';
 import { waitFor } from '../helpers/stack';
-import { deliver, startOpsStack } from './ops-stack';
-import type { OpsStack } from './ops-stack';
+import { deliver, startOpsStack } from '../helpers/ops-stack';
+import type { OpsStack } from '../helpers/ops-stack';
 
 type BackfillOutput = SweepResult & { dryRun: boolean; all: boolean };
 

@@ -7,8 +7,8 @@ import { reconcileCursors } from '../../db/schema';
 import type { ProcessResult } from '../../workflows';
 import { ensureReconcileSchedule } from '../../worker/reconcile-schedule';
 import { waitFor } from '../helpers/stack';
-import { deliver, startOpsStack } from './ops-stack';
-import type { OpsStack } from './ops-stack';
+import { deliver, startOpsStack } from '../helpers/ops-stack';
+import type { OpsStack } from '../helpers/ops-stack';
 
 const INTERVAL_SECONDS = 3;
 

@@ -11,7 +11,7 @@ import Stripe from 'stripe';
 import type { StripeEvent } from '../../common/stripe-event';
 import { createApp } from '../../ingress/app';
 import { EventRefusedByTemporal, TemporalRateLimited, TemporalUnavailable } from '../../common/event-starter';
-import type { EventStarter } from '../../common/event-starter';
+import type { EventStarter, TemporalReadiness } from '../../common/event-starter';
 
 const SECRET = 'whsec_unit_test';
 const MAX_BODY_BYTES = 64 * 1024;
@@ -28,8 +28,18 @@ class FakeStarter implements EventStarter {
     return this.outcome instanceof Error ? Promise.reject(this.outcome) : Promise.resolve(this.outcome);
   }
 
-  isReady(): Promise<boolean> {
-    return this.ready instanceof Error ? Promise.reject(this.ready) : Promise.resolve(this.ready);
+  readiness(): Promise<TemporalReadiness> {
+    if (this.ready instanceof Error) return Promise.reject(this.ready);
+    return Promise.resolve(
+      this.ready
+        ? { ready: true, problems: [] }
+        : {
+            ready: false,
+            problems: [
+              { code: 'search_attributes_missing', message: 'namespace default lacks StripeOutcome' },
+            ],
+          },
+    );
   }
 }
 
@@ -202,9 +212,16 @@ describe('ingress app', () => {
     app.starter.ready = false;
     const notReady = await fetch(`${app.url}/readyz`);
     assert.equal(notReady.status, 503);
-    assert.match(((await notReady.json()) as { message: string }).message, /Temporal/);
+    const body = (await notReady.json()) as { message: string; problems: { code: string }[] };
+    assert.match(body.message, /Temporal is not ready.*lacks StripeOutcome/);
+    assert.deepEqual(
+      body.problems.map((problem) => problem.code),
+      ['search_attributes_missing'],
+    );
     app.starter.ready = new Error('boom');
-    assert.equal((await fetch(`${app.url}/readyz`)).status, 503);
+    const failed = await fetch(`${app.url}/readyz`);
+    assert.equal(failed.status, 503);
+    assert.match(((await failed.json()) as { message: string }).message, /boom/);
   });
 
   it('counts deliveries in /metrics', async (t) => {

@@ -35,6 +35,8 @@ describe('loadTemporalConfig', () => {
     writeFileSync(file('ca.pem'), ca.cert);
     writeFileSync(file('client.pem'), client.cert);
     writeFileSync(file('client-key.pem'), client.key);
+    const other = await issueCertificate(ca, { commonName: 'other', usage: 'client' });
+    writeFileSync(file('other-key.pem'), other.key);
     writeFileSync(file('expired.pem'), expired.cert);
     writeFileSync(file('server.pem'), server.cert);
     writeFileSync(file('not-pem.txt'), 'hello');
@@ -117,7 +119,7 @@ describe('loadTemporalConfig', () => {
     );
   });
 
-  it('stops on an unreadable file, a file that is not PEM, and an expired certificate', () => {
+  it('stops on an unreadable file, a file that is not PEM, an expired certificate and a key from another pair', () => {
     refuses(
       { ...PLAINTEXT, TEMPORAL_TLS_SERVER_CA_CERT_PATH: file('missing.pem') },
       /TEMPORAL_TLS_SERVER_CA_CERT_PATH=.*missing\.pem/,
@@ -138,6 +140,14 @@ describe('loadTemporalConfig', () => {
       /expired/,
     );
     refuses({ ...PLAINTEXT, TEMPORAL_TLS_CLIENT_CERT_DATA: 'garbage' }, /TEMPORAL_TLS_CLIENT_CERT_DATA/);
+    refuses(
+      {
+        ...PLAINTEXT,
+        TEMPORAL_TLS_CLIENT_CERT_PATH: file('client.pem'),
+        TEMPORAL_TLS_CLIENT_KEY_PATH: file('other-key.pem'),
+      },
+      /TEMPORAL_TLS_CLIENT_KEY_PATH=.*other-key\.pem is not the private key of TEMPORAL_TLS_CLIENT_CERT_PATH=/,
+    );
   });
 
   it('reads a temporal.toml profile, the environment overriding it', () => {

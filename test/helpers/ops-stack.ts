@@ -19,14 +19,14 @@ import { runCommand } from '../../ops/cli';
 import { createOps, loadOpsConfig } from '../../ops/context';
 import type { Ops } from '../../ops/context';
 import { createStripeWorker, workflowSource } from '../../worker/create-worker';
-import { createTestDatabase, query } from '../helpers/db';
-import type { TestDatabase } from '../helpers/db';
-import { startFakeStripe } from '../helpers/fake-stripe';
-import type { FakeStripe } from '../helpers/fake-stripe';
-import { startTestIngress } from '../helpers/ingress';
-import type { TestIngress } from '../helpers/ingress';
-import { connectTestTemporal } from '../helpers/temporal';
-import type { TestTemporal } from '../helpers/temporal';
+import { createTestDatabase, query } from './db';
+import type { TestDatabase } from './db';
+import { startFakeStripe } from './fake-stripe';
+import type { FakeStripe } from './fake-stripe';
+import { startTestIngress } from './ingress';
+import type { TestIngress } from './ingress';
+import { connectTestTemporal } from './temporal';
+import type { TestTemporal } from './temporal';
 
 const runFile = promisify(execFile);
 

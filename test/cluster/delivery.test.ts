@@ -1,0 +1,3 @@
+import { deliverySuite } from '../suites/delivery';
+
+deliverySuite('cluster-delivery');

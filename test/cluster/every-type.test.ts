@@ -1,0 +1,3 @@
+import { everyTypeSuite } from '../suites/every-type';
+
+everyTypeSuite('cluster-every-type');

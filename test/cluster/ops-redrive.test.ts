@@ -1,0 +1,3 @@
+import { opsRedriveSuite } from '../suites/ops-redrive';
+
+opsRedriveSuite('cluster-ops-redrive');

@@ -1,0 +1,3 @@
+import { opsReplaySuite } from '../suites/ops-replay';
+
+opsReplaySuite('cluster-ops-replay');

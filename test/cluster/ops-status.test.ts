@@ -1,0 +1,3 @@
+import { opsStatusSuite } from '../suites/ops-status';
+
+opsStatusSuite('cluster-ops-status');

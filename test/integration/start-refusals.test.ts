@@ -82,8 +82,9 @@ describe("a namespace's rate limit and a namespace without the search attributes
   it('answers 429 with Retry-After under the rate limit, and accepts every refused event later', async () => {
     const config = testTemporalConfig({ address: server.address, taskQueue: uniqueTaskQueue('rate') });
     const client = createLazyClient(config, { retryRateLimits: false });
-    // The default deadline: the starter retries a rate limit within it (3.1 s of backoff), then 429.
-    const ingress = await startTestIngress(client, config.taskQueue, { startTimeoutMs: 5000 });
+    // The starter retries a rate limit for 3.1 s of backoff, then answers 429. The deadline is only
+    // for an unresponsive server: generous, so a loaded machine's slow start is not taken for one.
+    const ingress = await startTestIngress(client, config.taskQueue, { startTimeoutMs: 15_000 });
     try {
       const events = Array.from({ length: 30 }, () => fixtureEvent('customer.created'));
       const answers = await Promise.all(events.map((event) => ingress.post(event)));

@@ -3,7 +3,9 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { handlerPauses } from '../db/schema';
 
-export const HANDLER_PAUSED = 'HandlerPaused';
+import { HANDLER_PAUSED } from '../common/failures';
+
+export { HANDLER_PAUSED };
 
 /**
  * How soon a paused handler's events look again. Short and fixed rather than the workflow's

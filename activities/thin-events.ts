@@ -5,6 +5,7 @@
  * longer has (a deleted product) are applied from the snapshot event the thin event names.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { THIN_EVENT_NEEDS_API_KEY } from '../common/failures';
 import type { StripeApi } from '../common/stripe-api';
 import type { StripeEvent } from '../common/stripe-event';
 import { invalidPayload } from './errors';
@@ -12,7 +13,7 @@ import { mirrorKind } from './kinds';
 import type { PreparedEvent } from './refetch';
 import { fetchFromStripe, withFetchedObject } from './stripe-fetch';
 
-export const THIN_EVENT_NEEDS_API_KEY = 'ThinEventNeedsApiKey';
+export { THIN_EVENT_NEEDS_API_KEY };
 
 /**
  * How soon a held thin event tries again: fixed rather than the workflow's backoff (up to 5

@@ -1,6 +1,7 @@
 /**
- * `npm run soak`: 10,000 signed events at a steady rate through the real stack (dev server,
- * ingress and worker as separate processes, Postgres), with 5 % of them delivered twice, then:
+ * `npm run soak`: 10,000 signed events at a steady rate through the real stack (dev server, the
+ * combined process as `npm start` runs it, or with SOAK_DESIGN=temporal-split the ingress and
+ * worker as separate processes, Postgres), with 5 % of them delivered twice, then:
  *
  * - the ledger holds exactly one row per event, and each business table exactly one row per
  *   event of its family (every event is about an object of its own);
@@ -24,6 +25,7 @@ import { percentiles } from './lib/stats';
 import { EventStream, STREAM_TYPES } from './lib/stream';
 import type { StreamEvent } from './lib/stream';
 
+const DESIGN = process.env.SOAK_DESIGN === 'temporal-split' ? 'temporal-split' : 'temporal';
 const EVENTS = Number(process.env.SOAK_EVENTS ?? 10_000);
 const RATE = Number(process.env.SOAK_RATE ?? 20);
 const DUPLICATE_EVERY = Number(process.env.SOAK_DUPLICATE_EVERY ?? 20);
@@ -77,7 +79,7 @@ function formatRss(name: string, rss: RssSummary): string {
 async function main(): Promise<void> {
   log(`load average ${loadAverage()}; building`);
   const environment = await startBenchEnvironment('soak');
-  const design = await startDesign('temporal', environment.context).catch(async (err: unknown) => {
+  const design = await startDesign(DESIGN, environment.context).catch(async (err: unknown) => {
     await environment.stop();
     throw err;
   });

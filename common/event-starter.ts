@@ -5,7 +5,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
-import { PROCESS_STRIPE_EVENT } from './event-workflow';
+import { CURRENT_PROCESS_OPTIONS, PROCESS_STRIPE_EVENT } from './event-workflow';
 import type { ProcessStripeEvent } from './event-workflow';
 import { searchAttributesFor } from './search-attributes';
 import { classifyStartError, TemporalRateLimited, TemporalUnavailable } from './start-errors';
@@ -33,6 +33,13 @@ export interface EventStarterOptions {
   startTimeoutMs: number;
   /** How the client connects: lets readiness say why Temporal is unreachable (a TLS probe). */
   temporal?: TemporalConfig;
+  /**
+   * Ask the server to hand the first workflow task back in the start response. Only worth it when
+   * a worker for the task queue runs in this process on the client's NativeConnection (the
+   * combined process, worker/combined.ts): the task then never waits in matching. The server
+   * ignores the request otherwise, so it is never wrong, only useless.
+   */
+  eagerStart?: boolean;
 }
 
 /** What owners of the client need beyond that: wait for abandoned calls before closing it. */
@@ -49,7 +56,7 @@ const RATE_LIMIT_BACKOFF_MS = [100, 200, 400, 800, 1600];
 
 export function createEventStarter(
   client: Client,
-  { taskQueue, startTimeoutMs, temporal }: EventStarterOptions,
+  { taskQueue, startTimeoutMs, temporal, eagerStart = false }: EventStarterOptions,
 ): TemporalEventStarter {
   const inFlight = new Set<Promise<unknown>>();
 
@@ -84,12 +91,13 @@ export function createEventStarter(
         client.workflow.start<ProcessStripeEvent>(PROCESS_STRIPE_EVENT, {
           workflowId: event.id,
           taskQueue,
-          args: [event],
+          args: [event, CURRENT_PROCESS_OPTIONS],
           // Event id = workflow id: Temporal itself is the dedupe, for as long as the namespace
           // retention keeps the closed run (see README: set retention >= 72 h).
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           workflowIdConflictPolicy: 'FAIL',
           typedSearchAttributes: searchAttributesFor(event),
+          requestEagerStart: eagerStart,
         }),
       );
       return 'started';

@@ -26,5 +26,21 @@ export interface ProcessResult {
   refetched?: boolean;
 }
 
+/**
+ * How the run processes its event, chosen by whoever starts it. Version 2 runs the handler as a
+ * local activity first (one workflow task, 7 history events) and falls back to a regular activity;
+ * a start without options is a run from before it (workflows/process-first-release.ts).
+ *
+ * The version travels in the input rather than in a new workflow type name so that the type stays
+ * `processStripeEvent`: operators' saved Web UI filters, `ops stuck`/`redrive` queries and other
+ * teams' dashboards keep working, while every recorded history still replays the code it ran.
+ */
+export interface ProcessOptions {
+  version: 2;
+}
+
+/** What every starter passes today. */
+export const CURRENT_PROCESS_OPTIONS: ProcessOptions = { version: 2 };
+
 /** The workflow type `processStripeEvent`: workflow id = the Stripe event id. */
-export type ProcessStripeEvent = (event: StripeEvent) => Promise<ProcessResult>;
+export type ProcessStripeEvent = (event: StripeEvent, options?: ProcessOptions) => Promise<ProcessResult>;

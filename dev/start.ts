@@ -6,23 +6,23 @@
  *     and the codec server on 8888 through which the Web UI shows them decrypted
  *   - Postgres at DATABASE_URL, or a real embedded Postgres in .data/postgres when unset
  *     (dev/embedded-database.ts), its URL printed and kept in .data/database-url for `npm run ops`
- *   - migrations, then the worker and the ingress on PORT (3000), in this one process
- * The production entry points are worker/main.ts and ingress/main.ts, one process each.
+ *   - migrations, then the worker and the ingress on PORT (3000), in this one process on one
+ *     connection, starting workflows eagerly (combined/start-combined.ts)
+ * The production entry points are combined/main.ts, or worker/main.ts and ingress/main.ts apart.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadIngressConfig, loadWorkerConfig, positiveInt } from '../common/config';
+import { startCombined } from '../combined/start-combined';
 import { localFiles, withLocalPayloadKeys } from '../common/local-data';
 import { logger } from '../common/logger';
 import type { TemporalConfig } from '../common/temporal-config';
 import { connectClient } from '../common/temporal-connection';
 import { openPostgres } from '../db/client';
-import { startIngress } from '../ingress/server';
 import { startCodecServer } from '../ops/codec-server';
 import type { RunningCodecServer } from '../ops/codec-server';
 import { survivePostgresWriteRace } from '../worker/postgres-write-race';
 import { installWorkerRuntime } from '../worker/runtime';
-import { startWorker } from '../worker/start-worker';
 import { isPortFree, startDevServer } from './dev-server';
 import type { DevServer } from './dev-server';
 import { startEmbeddedDatabase } from './embedded-database';
@@ -115,9 +115,8 @@ async function main(): Promise<void> {
     ...loadWorkerConfig({ ...keys.env, DATABASE_URL: process.env.DATABASE_URL ?? 'embedded' }),
     temporal,
   };
-  const worker = await startWorker(workerConfig, database.db);
-
-  const ingress = await startIngress(config);
+  // One process, one connection, eager start (combined/start-combined.ts).
+  const { worker, ingress } = await startCombined(config, workerConfig, database.db);
   // Stop taking webhooks at once; the SDK's own handler of the same signals drains the worker.
   const ingressStopped = new Promise<void>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(ingress.stop()));

@@ -23,21 +23,33 @@ export interface RunningIngress {
   server: Server;
   /** What /readyz answers: whether Temporal can take starts, and if not, what is missing. */
   readiness(): Promise<TemporalReadiness>;
-  /** Stops accepting, lets in-flight requests finish, then closes the Temporal connection. */
+  /** Stops accepting, lets in-flight requests finish, then closes the Temporal connection it owns. */
   stop(): Promise<void>;
+}
+
+export interface IngressOptions {
+  /**
+   * A client owned by the caller (the combined process passes one on its worker's NativeConnection);
+   * the ingress then leaves it open at stop. Default: a lazy client of its own, so the ingress
+   * starts, and answers /healthz and 503, while Temporal is still unreachable, with rate limits
+   * not retried by the SDK (the starter retries them within its deadline, then answers 429).
+   */
+  client?: Client;
+  /** Request eager workflow start (common/event-starter.ts): only with a worker in this process. */
+  eagerStart?: boolean;
 }
 
 /** The ingress as configured, listening on `config.port`: shared by ingress/main.ts and `npm start`. */
 export async function startIngress(
   config: IngressConfig,
-  // Lazy: the ingress starts, and answers /healthz and 503, while Temporal is still unreachable.
-  // Rate limits not retried by the SDK: the starter retries them within its deadline, then 429.
-  client: Client = createLazyClient(config.temporal, { retryRateLimits: false }),
+  { client: given, eagerStart = false }: IngressOptions = {},
 ): Promise<RunningIngress> {
+  const client = given ?? createLazyClient(config.temporal, { retryRateLimits: false });
   const starter = createEventStarter(client, {
     taskQueue: config.temporal.taskQueue,
     startTimeoutMs: config.startTimeoutMs,
     temporal: config.temporal,
+    eagerStart,
   });
   const app = createApp({
     starter,
@@ -69,7 +81,7 @@ export async function startIngress(
       await closed;
       clearTimeout(grace);
       await starter.drain();
-      await client.connection.close();
+      if (!given) await client.connection.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Worker } from '@temporalio/worker';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { WorkerConfig } from '../common/config';
 import { logger } from '../common/logger';
 import { createStripeApi } from '../common/stripe-api';
@@ -9,6 +9,8 @@ import { ensureReconcileSchedule } from './reconcile-schedule';
 
 export interface RunningWorker {
   worker: Worker;
+  /** The worker's connection; a client on it lets an ingress in this process start eagerly. */
+  connection: NativeConnection;
   /** Resolves once the worker has stopped: after SIGINT/SIGTERM (the SDK's runtime drains it) or stop(). */
   running: Promise<void>;
   /** The reconcile schedule, when STRIPE_API_KEY is set. */
@@ -48,6 +50,7 @@ export async function startWorker(config: WorkerConfig, db: Database): Promise<R
     const running = worker.run();
     return {
       worker,
+      connection,
       running,
       scheduleId,
       async stop() {

@@ -1,8 +1,12 @@
 /**
  * One design through the benchmark's phases (see bench/README.md): warm-up, the fixed rate,
- * duplicates, then rising (or falling) steps. On the cluster, the fixed phase is also measured
- * from the inside: Temporal's own metrics and Postgres's statistics, before and after.
+ * duplicates, rising (or falling) steps, then a burst. On the cluster, the fixed phase is also
+ * measured from the inside: Temporal's own metrics and Postgres's statistics, before and after. The
+ * broker's work per event is counted on the fixed phase: Temporal Actions from a sample of its
+ * histories, Redis commands for the queue design.
  */
+import { measureActions } from './actions';
+import { describeBurst, measureBurst } from './burst';
 import { BENCH_SECRET, startDesign } from './designs';
 import type { DesignContext, DesignName } from './designs';
 import { Sender } from './load';
@@ -10,6 +14,7 @@ import { DesignBench, SETTLE_TIMEOUT_MS } from './phases';
 import type { PhaseResult } from './phases';
 import { postgresActivity, snapshotStats, statementsAvailability } from './postgres-stats';
 import { loadAverage } from './proc';
+import { redisCommandsPerEvent, snapshotRedis } from './redis-commands';
 import type { DesignResult } from './report';
 import { clusterTime, scrapeMetrics } from './temporal-metrics';
 import type { EventStream } from './stream';
@@ -22,6 +27,12 @@ export interface BenchSettings {
   steps: number[];
   stepsDown: number[];
   stepSeconds: number;
+  /** The designs that get the burst phase, and its size and rate. */
+  burstDesigns: string[];
+  burstEvents: number;
+  burstRate: number;
+  /** Histories read back for the Actions count. */
+  actionsSample: number;
 }
 
 export function describePhase(label: string, phase: PhaseResult): string {
@@ -55,13 +66,26 @@ export async function benchDesign(
       ? await insideBefore(design.metricsUrl, design.postgresDatabases)
       : undefined;
     const fixedFrom = next;
+    const redisBefore = name === 'queue' ? snapshotRedis() : undefined;
     const fixed = await bench.offer(next, config.fixedRate, config.fixedSeconds);
     fixed.loadAverage = loadAverage();
     next += fixed.events;
     log(describePhase(`${name}: fixed`, fixed));
+    const redis = redisBefore && redisCommandsPerEvent(redisBefore, snapshotRedis(), fixed.events);
+    if (redis) log(`${name}: Redis ${JSON.stringify(redis)}`);
     const where = inside && (await inside.after(fixed.events));
 
     await bench.settle();
+    const actions = design.temporalEnv
+      ? await measureActions(
+          design.temporalEnv,
+          spread(
+            stream.slice(fixedFrom, fixed.events).filter((event) => bench.watcher.endToEnd.has(event.id)),
+            config.actionsSample,
+          ).map((event) => event.id),
+        )
+      : undefined;
+    if (actions) log(`${name}: Temporal actions ${JSON.stringify(actions)}`);
     const duplicates = await bench.duplicates(
       fixedFrom,
       fixed.events,
@@ -88,6 +112,12 @@ export async function benchDesign(
       if (step.sustained) knee = step;
       if (!fixed.sustained && step.sustained) break;
     }
+    let burst;
+    if (config.burstDesigns.includes(name) && config.burstEvents > 0) {
+      burst = await measureBurst(bench, stream, next, config.burstEvents, config.burstRate);
+      next += burst.events;
+      log(describeBurst(name, burst));
+    }
     const loss = await bench.lost(SETTLE_TIMEOUT_MS);
     log(
       `${name}: ${loss.acknowledged} acknowledged, ${loss.ledgerRows} ledger rows, ${loss.missing} missing`,
@@ -101,12 +131,21 @@ export async function benchDesign(
       loss,
       loadAverage: { before: loadBefore, after: loadAverage() },
       ...(where ? { inside: where } : {}),
+      ...(burst ? { burst } : {}),
+      ...(actions ? { actions } : {}),
+      ...(redis ? { redis } : {}),
     };
   } finally {
     sender.close();
     await bench.close();
     await design.stop();
   }
+}
+
+/** Up to `count` items evenly spaced over `items`: a sample from the whole phase, not its first second. */
+function spread<T>(items: T[], count: number): T[] {
+  const every = Math.max(1, Math.ceil(items.length / Math.max(1, count)));
+  return items.filter((_, index) => index % every === 0).slice(0, count);
 }
 
 /**

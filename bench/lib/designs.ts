@@ -1,10 +1,13 @@
 /**
  * The designs under test, each as separate processes on its own fresh Postgres database:
  *
- * - temporal:         this project, `ingress/main.js` and `worker/main.js` as built, on the bench's
- *                     dev server;
- * - temporal-cluster: the same processes on a real Temporal cluster (temporal-server on Postgres,
- *                     mTLS: the processes get its client-certificate variables);
+ * - temporal:         this project as `npm start` runs it: `combined/main.js`, the ingress and the
+ *                     worker in one process on one NativeConnection with eager workflow start, on
+ *                     the bench's dev server;
+ * - temporal-split:   the separate `ingress/main.js` and `worker/main.js`, for those who scale them
+ *                     apart (every start's first workflow task goes through matching);
+ * - temporal-cluster: the combined process on a real Temporal cluster (temporal-server on Postgres,
+ *                     mTLS: the process gets its client-certificate variables);
  * - inline:           bench/servers/inline.ts, verify + idempotency claim + business change in the request;
  * - queue:            bench/servers/queue-ingress.ts and queue-worker.ts, BullMQ on the local Redis.
  */
@@ -20,7 +23,7 @@ import { redisPid } from './proc';
 import { startNodeProcess, waitForHttp } from './processes';
 import type { NodeProcess } from './processes';
 
-export const DESIGNS = ['temporal', 'temporal-cluster', 'inline', 'queue'] as const;
+export const DESIGNS = ['temporal', 'temporal-split', 'temporal-cluster', 'inline', 'queue'] as const;
 export type DesignName = (typeof DESIGNS)[number];
 
 export const BENCH_SECRET = 'whsec_bench_secret';
@@ -29,10 +32,12 @@ export interface RunningDesign {
   name: DesignName;
   /** Base URL of its webhook endpoint. */
   url: string;
-  /** The Temporal task queue (temporal design only). */
+  /** The Temporal task queue (temporal designs only). */
   taskQueue?: string;
+  /** The TEMPORAL_* variables its processes got (temporal designs only), for the harness's own client. */
+  temporalEnv?: Record<string, string>;
   database: TestDatabase;
-  /** The design's own processes by role (ingress, worker), whose CPU and memory are reported. */
+  /** The design's own processes by role (ingress, worker, or combined), whose CPU and memory are reported. */
   processes: Record<string, number>;
   /** The shared broker it relies on (dev server, temporal-server, Redis), reported apart. */
   broker: Record<string, number>;
@@ -95,7 +100,7 @@ export async function startDesign(name: DesignName, context: DesignContext): Pro
   const common = { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', STRIPE_WEBHOOK_SECRET: BENCH_SECRET };
   const children: Record<string, NodeProcess> = {};
   try {
-    if (name === 'temporal' || name === 'temporal-cluster') {
+    if (name === 'temporal' || name === 'temporal-split' || name === 'temporal-cluster') {
       const cluster = name === 'temporal-cluster' ? context.cluster : undefined;
       if (name === 'temporal-cluster' && !cluster) throw new Error('temporal-cluster needs context.cluster');
       const temporalEnv = {
@@ -105,24 +110,39 @@ export async function startDesign(name: DesignName, context: DesignContext): Pro
         TEMPORAL_ADDRESS: cluster?.address ?? context.temporal.address,
         TEMPORAL_TASK_QUEUE: `bench-${randomBytes(4).toString('hex')}`,
       };
-      children.ingress = startNodeProcess(
-        'ingress',
-        file('ingress/main.js'),
-        { ...temporalEnv, PORT: String(port), SERVICE_NAME: `bench-${name}-ingress` },
-        log('ingress'),
-      );
-      children.worker = startNodeProcess(
-        'worker',
-        file('worker/main.js'),
-        { ...temporalEnv, DATABASE_URL: database.url, SERVICE_NAME: `bench-${name}-worker` },
-        log('worker'),
-      );
+      if (name === 'temporal-split') {
+        children.ingress = startNodeProcess(
+          'ingress',
+          file('ingress/main.js'),
+          { ...temporalEnv, PORT: String(port), SERVICE_NAME: `bench-${name}-ingress` },
+          log('ingress'),
+        );
+        children.worker = startNodeProcess(
+          'worker',
+          file('worker/main.js'),
+          { ...temporalEnv, DATABASE_URL: database.url, SERVICE_NAME: `bench-${name}-worker` },
+          log('worker'),
+        );
+      } else {
+        children.combined = startNodeProcess(
+          'combined',
+          file('combined/main.js'),
+          {
+            ...temporalEnv,
+            PORT: String(port),
+            DATABASE_URL: database.url,
+            SERVICE_NAME: `bench-${name}-combined`,
+          },
+          log('combined'),
+        );
+      }
       await waitForHttp(`${url}/readyz`, Object.values(children));
       const broker = cluster ? { temporalServer: cluster.pid } : { devServer: context.temporal.pid };
       const design = running(name, url, database, children, broker);
       return {
         ...design,
         taskQueue: temporalEnv.TEMPORAL_TASK_QUEUE,
+        temporalEnv,
         postgresDatabases: [...design.postgresDatabases, ...(cluster?.databases ?? [])],
         ...(cluster ? { metricsUrl: cluster.metricsUrl } : {}),
       };

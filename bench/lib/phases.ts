@@ -12,7 +12,7 @@ import { CpuMeter, RssSampler } from './proc';
 import type { RssSummary } from './proc';
 import { percentiles, round } from './stats';
 import type { Percentiles } from './stats';
-import type { EventStream } from './stream';
+import type { EventStream, StreamEvent } from './stream';
 
 /** The longest the bench waits for a design to clear its backlog before it measures on. */
 export const SETTLE_TIMEOUT_MS = 600_000;
@@ -79,8 +79,13 @@ export class DesignBench {
    * committed, so CPU per event covers the whole of their processing, backlog included.
    */
   async offer(from: number, rate: number, seconds: number): Promise<PhaseResult> {
+    const { phase } = await this.send(this.stream.slice(from, Math.round(rate * seconds)), rate);
+    return phase;
+  }
+
+  /** `offer` for a given list of events, with each answer too (the burst checks them one by one). */
+  async send(events: StreamEvent[], rate: number): Promise<{ phase: PhaseResult; deliveries: Delivery[] }> {
     this.design.assertAlive();
-    const events = this.stream.slice(from, Math.round(rate * seconds));
     const pids = { ...this.design.processes, ...this.design.broker };
     const cpu = new CpuMeter(pids);
     const postgresCpu = await PostgresCpuMeter.start(this.design.postgresDatabases);
@@ -109,7 +114,7 @@ export class DesignBench {
     );
     const refused = deliveries.length - accepted.length;
     const endToEndMs = percentiles(endToEnd);
-    return {
+    const phase: PhaseResult = {
       offeredRate: rate,
       events: events.length,
       ackMs: ackPercentiles(deliveries),
@@ -124,6 +129,7 @@ export class DesignBench {
       ),
       rssMiB,
     };
+    return { phase, deliveries };
   }
 
   /** Waits until every acknowledged event is committed, so the next phase starts clean. */

@@ -217,3 +217,45 @@ export async function startIngressProcess(
   }
   return { ...ingress, port, url, webhookUrl: `${url}/webhooks/stripe` };
 }
+
+/**
+ * `combined/main.ts` (ingress and worker in one process, eager start), resolved once it answers
+ * /healthz and Temporal lists it as a poller of the task queue.
+ */
+export async function startCombinedProcess(
+  name: string,
+  temporal: TemporalTarget & { client: Client },
+  databaseUrl: string,
+  options: IngressProcessOptions & { port: number },
+): Promise<IngressProcess> {
+  const url = `http://127.0.0.1:${options.port}`;
+  const combined = spawnService(name, 'combined/main.ts', {
+    ...(process.env.TEST_WORKFLOW_BUNDLE ? { WORKFLOW_BUNDLE_PATH: process.env.TEST_WORKFLOW_BUNDLE } : {}),
+    DATABASE_URL: databaseUrl,
+    PORT: String(options.port),
+    STRIPE_WEBHOOK_SECRET: options.secret,
+    ...(temporal.env ?? testTemporalEnv()),
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_TASK_QUEUE: temporal.taskQueue,
+    TEMPORAL_START_TIMEOUT_MS: String(options.startTimeoutMs ?? 5000),
+  });
+  try {
+    await waitUntil(
+      async () => {
+        if (!combined.isRunning())
+          throw new Error(`${name} exited: ${await combined.exited}\n${logTail(combined)}`);
+        const healthy = await fetch(`${url}/healthz`).then(
+          (response) => response.ok,
+          () => false,
+        );
+        return healthy && isPolling(temporal.client, temporal.taskQueue, combined.pid);
+      },
+      `${name} to answer /healthz and poll ${temporal.taskQueue}`,
+      60_000,
+    );
+  } catch (err) {
+    await combined.kill();
+    throw err;
+  }
+  return { ...combined, port: options.port, url, webhookUrl: `${url}/webhooks/stripe` };
+}

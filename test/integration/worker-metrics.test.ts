@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
-import { PROCESS_STRIPE_EVENT } from '../../common/event-workflow';
+import { CURRENT_PROCESS_OPTIONS, PROCESS_STRIPE_EVENT } from '../../common/event-workflow';
 import type { ProcessStripeEvent } from '../../common/event-workflow';
 import { PINNED_STRIPE_API_VERSION } from '../../common/stripe-api';
 import { connectClient } from '../../common/temporal-connection';
@@ -52,7 +52,7 @@ describe('the worker process serves Prometheus metrics (WORKER_METRICS_ADDRESS)'
     client.workflow.execute<ProcessStripeEvent>(PROCESS_STRIPE_EVENT, {
       workflowId: event.id,
       taskQueue,
-      args: [event],
+      args: [event, CURRENT_PROCESS_OPTIONS],
     });
 
   it('counts events whose api_version differs from the pinned one, next to the SDK metrics', async () => {
@@ -73,6 +73,11 @@ describe('the worker process serves Prometheus metrics (WORKER_METRICS_ADDRESS)'
       undefined,
       'the pinned version is no mismatch',
     );
-    assert.match(metrics, /^temporal_activity_execution_latency/m, "the SDK's own metrics are served too");
+    // Version 2 runs handlers as local activities: the SDK reports them under their own names.
+    assert.match(
+      metrics,
+      /^temporal_local_activity_execution_latency_count\{activity_type="applyCustomerEvent"/m,
+      "the SDK's own metrics are served too",
+    );
   });
 });

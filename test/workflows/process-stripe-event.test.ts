@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { sql } from 'drizzle-orm';
-import { PROCESS_STRIPE_EVENT } from '../../common/event-workflow';
+import { CURRENT_PROCESS_OPTIONS, PROCESS_STRIPE_EVENT } from '../../common/event-workflow';
 import type { ProcessStripeEvent } from '../../common/event-workflow';
 import { failureMessage } from '../../common/failure-message';
 import { StripeOutcome } from '../../common/search-attributes';
@@ -12,6 +12,7 @@ import { handlerPauses } from '../../db/schema';
 import { fixtureEvent } from '../../dev/fixtures';
 import type { ProcessResult } from '../../workflows';
 import { createTestDatabase } from '../helpers/db';
+import { eventTypes, localActivityAttempts } from '../helpers/history';
 import type { TestDatabase } from '../helpers/db';
 import { assertLedgerOutcome, ledgerRows } from '../helpers/events';
 import { waitFor } from '../helpers/stack';
@@ -55,7 +56,7 @@ describe('processStripeEvent on a real dev server', () => {
     return temporal.client.workflow.start<ProcessStripeEvent>(PROCESS_STRIPE_EVENT, {
       workflowId: event.id,
       taskQueue: temporal.config.taskQueue,
-      args: [event],
+      args: [event, CURRENT_PROCESS_OPTIONS],
     });
   }
 
@@ -75,7 +76,7 @@ describe('processStripeEvent on a real dev server', () => {
     return temporal.client.workflow.execute<ProcessStripeEvent>(PROCESS_STRIPE_EVENT, {
       workflowId: event.id,
       taskQueue: temporal.config.taskQueue,
-      args: [event],
+      args: [event, CURRENT_PROCESS_OPTIONS],
     });
   }
 
@@ -108,15 +109,47 @@ describe('processStripeEvent on a real dev server', () => {
       (err: unknown) => err,
     );
     assert.ok(failure instanceof WorkflowFailedError, 'WorkflowFailedError');
-    assert.ok(failure.cause instanceof ActivityFailure, 'caused by an ActivityFailure');
-    assert.ok(failure.cause.cause instanceof ApplicationFailure, 'caused by an ApplicationFailure');
-    assert.equal(failure.cause.cause.type, 'InvalidStripePayload');
-    assert.equal(failure.cause.cause.nonRetryable, true);
+    // A local activity's failure is the handler's own (no ActivityFailure around it, unlike the
+    // first release's), so `ops status` shows its message directly.
+    assert.ok(failure.cause instanceof ApplicationFailure, "caused by the handler's ApplicationFailure");
+    assert.equal(failure.cause.type, 'InvalidStripePayload');
+    assert.equal(failure.cause.nonRetryable, true);
     const history = await temporal.client.workflow.getHandle(event.id).fetchHistory();
-    const attempts = history.events
-      ?.filter((e) => e.activityTaskStartedEventAttributes)
-      .map((e) => e.activityTaskStartedEventAttributes?.attempt);
-    assert.deepEqual(attempts, [1], 'no retry of a permanent failure');
+    assert.deepEqual(localActivityAttempts(history), [1], 'no retry of a permanent failure');
+    assert.ok(
+      !eventTypes(history).includes('ActivityTaskScheduled'),
+      'and no fallback to the regular activity',
+    );
+  });
+
+  it('applies a successful event in one workflow task and 7 history events, with no activity task', async () => {
+    const event = customerEvent();
+    assert.equal((await execute(event)).outcome, 'applied');
+    const history = await temporal.client.workflow.getHandle(event.id).fetchHistory();
+    assert.deepEqual(eventTypes(history), [
+      'WorkflowExecutionStarted',
+      'WorkflowTaskScheduled',
+      'WorkflowTaskStarted',
+      'WorkflowTaskCompleted',
+      'MarkerRecorded', // the handler's local activity, attempt 1
+      'UpsertWorkflowSearchAttributes', // StripeOutcome
+      'WorkflowExecutionCompleted',
+    ]);
+    assert.deepEqual(localActivityAttempts(history), [1]);
+  });
+
+  it('runs a start without options (a starter from before version 2) as the first release did', async () => {
+    const event = customerEvent();
+    const result = await temporal.client.workflow.execute<ProcessStripeEvent>(PROCESS_STRIPE_EVENT, {
+      workflowId: event.id,
+      taskQueue: temporal.config.taskQueue,
+      args: [event],
+    });
+    assert.equal(result.outcome, 'applied');
+    const history = await temporal.client.workflow.getHandle(event.id).fetchHistory();
+    assert.ok(eventTypes(history).includes('ActivityTaskScheduled'), 'the handler as a regular activity');
+    assert.deepEqual(localActivityAttempts(history), [], 'no local activity');
+    await assertLedgerOutcome(database.db, event.id, 'applied');
   });
 
   it('retries a transient failure as a visible pending activity, then completes once it clears', async () => {

@@ -10,6 +10,8 @@
  *       in test/histories/payload-keys, which replay.test.ts decrypts them with
  *   v3e the table of kinds: a type routed after the first release (product.created, ignored by
  *       v1-v2e) is handled under patch "routed-later"; first-release types record what v2e did
+ *  v4e version 2 by input (ProcessOptions): the handler as a local activity, no patches; and the
+ *      fallback to the regular activity (a paused handler, then resumed)
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,10 +19,11 @@ import { execFileSync } from 'node:child_process';
 import { createEventStarter } from '../../common/event-starter';
 import { fixtureEvent } from '../../dev/fixtures';
 import { findTemporalCli } from '../../dev/temporal-cli';
-import { startStandaloneStack } from '../helpers/stack';
+import { handlerPauses } from '../../db/schema';
+import { startStandaloneStack, waitFor } from '../helpers/stack';
 import type { StripeEvent } from '../../common/stripe-event';
 
-const VERSION = 'v3e';
+const VERSION = 'v4e';
 export const HISTORIES_KEYS_FILE = path.join(__dirname, '..', 'histories', 'payload-keys');
 
 const SAMPLES: Record<string, () => StripeEvent> = {
@@ -37,8 +40,8 @@ const SAMPLES: Record<string, () => StripeEvent> = {
 };
 
 async function main(): Promise<void> {
-  const cli = findTemporalCli();
-  if (!cli) throw new Error('the Temporal CLI is needed: npm run temporal:cli');
+  const cliPath = findTemporalCli()?.path;
+  if (!cliPath) throw new Error('the Temporal CLI is needed: npm run temporal:cli');
   process.env.TEMPORAL_PAYLOAD_KEYS_FILE = HISTORIES_KEYS_FILE;
   delete process.env.TEMPORAL_PAYLOAD_KEYS;
   const stack = await startStandaloneStack('record-histories');
@@ -47,20 +50,37 @@ async function main(): Promise<void> {
       taskQueue: stack.temporal.config.taskQueue,
       startTimeoutMs: 10_000,
     });
-    for (const [name, build] of Object.entries(SAMPLES)) {
-      const event = build();
-      await starter.start(event);
-      await stack.result(event.id).catch(() => undefined);
+    const record = async (name: string, event: StripeEvent): Promise<void> => {
       // The CLI writes the proto3 JSON that historyFromJSON reads (and the Web UI downloads).
       const json = execFileSync(
-        cli.path,
+        cliPath,
         ['workflow', 'show', '--address', stack.address, '--workflow-id', event.id, '--output', 'json'],
         { encoding: 'utf8' },
       );
       const file = path.join(__dirname, '..', 'histories', `${VERSION}-${name}.json`);
       await writeFile(file, json);
       console.log(`recorded ${file}`);
+    };
+
+    for (const [name, build] of Object.entries(SAMPLES)) {
+      const event = build();
+      await starter.start(event);
+      await stack.result(event.id).catch(() => undefined);
+      await record(name, event);
     }
+    // The fallback: paused, the local activity gives up at once and the regular activity waits.
+    const paused = fixtureEvent('customer.created', { object: { id: 'cus_paused_then_applied' } });
+    await stack.database.db
+      .insert(handlerPauses)
+      .values({ handler: 'applyCustomerEvent', reason: 'recording' });
+    await starter.start(paused);
+    await waitFor(async () => {
+      const pending = (await stack.handle(paused.id).describe()).raw.pendingActivities?.[0];
+      return pending?.lastFailure ? pending : undefined;
+    }, 'the paused handler as a pending activity');
+    await stack.database.db.delete(handlerPauses);
+    await stack.result(paused.id);
+    await record('paused-then-applied', paused);
   } finally {
     await stack.stop();
   }

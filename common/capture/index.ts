@@ -169,7 +169,12 @@ export function createCapturingStripe(
   apiKey: string,
   options: CaptureOptions & { stripeConfig?: Stripe.StripeConfig } = {},
 ): Capture & { stripe: Stripe } {
-  const capture = createCapture(options);
-  const stripe = new Stripe(apiKey, { ...options.stripeConfig, httpClient: capture.httpClient });
+  const config = options.stripeConfig ?? {};
+  // The transport stripe-node would have used (the config's client, or Node's with the config's
+  // agent) is the one capture wraps.
+  const inner =
+    options.httpClient ?? config.httpClient ?? Stripe.createNodeHttpClient(config.httpAgent ?? undefined);
+  const capture = createCapture({ ...options, httpClient: inner });
+  const stripe = new Stripe(apiKey, { ...config, httpClient: capture.httpClient });
   return Object.assign(capture, { stripe });
 }

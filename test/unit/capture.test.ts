@@ -125,6 +125,28 @@ describe('capturing Stripe client (httpClient wrapper)', () => {
     );
   });
 
+  it('wraps the transport the application configured, which still carries every request', async () => {
+    const starter = new RecordingStarter();
+    const node = Stripe.createNodeHttpClient();
+    const carried: string[] = [];
+    const own: Stripe.HttpClient = {
+      getClientName: () => 'own',
+      makeRequest: (...request) => {
+        carried.push(`${request[3]} ${request[2]}`);
+        return node.makeRequest(...request);
+      },
+    };
+    const { stripe, flush } = createCapturingStripe('sk_test_unit', {
+      starter,
+      registry: new Registry(),
+      stripeConfig: { host: '127.0.0.1', port, protocol: 'http', maxNetworkRetries: 0, httpClient: own },
+    });
+    await stripe.customers.create({});
+    await flush();
+    assert.deepEqual(carried, ['POST /v1/customers']);
+    assert.equal(starter.captures.length, 1);
+  });
+
   it('captures deletions (DELETE answers `{ deleted: true }`)', async () => {
     const starter = new RecordingStarter();
     const { stripe, flush } = capturing({ starter });

@@ -35,6 +35,8 @@ describe('capture at the source: the app’s own call, then the webhook for the 
   let stack: TestStack;
   let fake: FakeStripe;
   let capture: ReturnType<typeof createCapturingStripe>;
+  /** The first test's call, which the last one repeats. */
+  let firstRequestId: string | undefined;
   before(async () => {
     stack = await startTestStack('capture');
     fake = await startFakeStripe();
@@ -63,7 +65,8 @@ describe('capture at the source: the app’s own call, then the webhook for the 
       items: [{ price: 'price_capture_it' }],
       trial_period_days: 2,
     });
-    const workflowId = `capture:${created.lastResponse.requestId}`;
+    firstRequestId = created.lastResponse.requestId;
+    const workflowId = `capture:${firstRequestId}`;
 
     // The mirror has it from the capture alone: no webhook was delivered yet.
     const captured = await waitFor(async () => rowById(db, subscriptions, created.id), 'the captured row');
@@ -126,19 +129,49 @@ describe('capture at the source: the app’s own call, then the webhook for the 
     );
   });
 
+  it('a capture that reaches the worker after its webhook is stale and changes nothing', async () => {
+    const { db } = stack.database;
+    const now = Math.floor(Date.now() / 1000);
+    const subscription = { ...trialingSubscription('cus_capture_late'), id: `sub_capture_late_${now}` };
+    const webhook = fixtureEvent('customer.subscription.updated', {
+      created: now,
+      object: { ...subscription, status: 'active' },
+    });
+    assert.equal((await stack.ingress.post(webhook)).status, 200);
+    assert.equal((await stack.result(webhook.id)).outcome, 'applied');
+
+    // The call answered in the webhook's second (the event was created during it), its capture late.
+    const starter = createCaptureStarter(stack.temporal.client, {
+      taskQueue: stack.temporal.config.taskQueue,
+      startTimeoutMs: 5000,
+    });
+    const late: CapturedObject = {
+      requestId: `req_late_${now}`,
+      stripeTime: now,
+      object: subscription,
+      livemode: false,
+      account: null,
+      apiVersion: null,
+    };
+    assert.equal(await starter.start(late), 'started');
+    const result = (await stack.temporal.client.workflow
+      .getHandle(`capture:req_late_${now}`)
+      .result()) as CaptureResult;
+    assert.equal(result.outcome, 'stale');
+    const row = await rowById(db, subscriptions, subscription.id);
+    assert.equal(row?.status, 'active');
+    assert.equal(row?.sourceEventId, webhook.id);
+  });
+
   it('starts one capture per API call: the same Request-Id again is a duplicate', async () => {
-    const [entry] = await stack.database.db
-      .select({ id: stripeEvents.id })
-      .from(stripeEvents)
-      .where(eq(stripeEvents.type, 'capture.subscription'));
     const [event] = fake.events;
-    assert.ok(entry && event, 'the first test left its capture and events');
+    assert.ok(firstRequestId && event, 'the first test made its call');
     const starter = createCaptureStarter(stack.temporal.client, {
       taskQueue: stack.temporal.config.taskQueue,
       startTimeoutMs: 5000,
     });
     const again: CapturedObject = {
-      requestId: entry.id.replace(/^capture:/, ''),
+      requestId: firstRequestId,
       stripeTime: event.created,
       object: event.data.object,
       livemode: false,

@@ -43,6 +43,10 @@ export default tseslint.config(
               message: 'Workflows run in a sandbox without Node APIs.',
             })),
             { name: 'stripe', message: 'Call Stripe from an activity, never from a workflow.' },
+            {
+              name: '../common/capture',
+              message: 'The capturing client is not sandbox-safe: import ../common/capture/contract.',
+            },
             { name: 'postgres', message: 'Touch the database from an activity, never from a workflow.' },
             ...['koa', 'pino', 'prom-client', 'raw-body', '@temporalio/client', '@temporalio/worker'].map(
               (name) => ({
@@ -67,6 +71,12 @@ export default tseslint.config(
                 '../common/temporal-config',
                 '../common/temporal-connection',
                 '../common/temporal-logger',
+                // The capturing client (stripe, prom-client, a Temporal client; the folder itself is
+                // in `paths` above, since a pattern would also match contract.ts, which is pure).
+                '../common/capture/index',
+                '../common/capture/http-client',
+                '../common/capture/metrics',
+                '../common/capture/starter',
               ],
               message: 'Not sandbox-safe: use `log` from @temporalio/workflow and pass config as input.',
             },

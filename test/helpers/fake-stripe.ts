@@ -4,6 +4,8 @@
  * project makes the way Stripe does: `GET /v1/events` with cursor pagination (newest first), the
  * filters backfill and reconciliation use, retrieve by id (every kind with a retrieve in
  * activities/kinds, and events) with Stripe's 404 error shape, and 429s with `Retry-After` on demand.
+ * Writes (POST, DELETE) answer as the test scripts them with `onWrite`, and record the events that
+ * change causes, for the test to deliver as webhooks afterwards.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -20,6 +22,12 @@ export interface FakeStripeRequest {
   status: number;
 }
 
+/** What a scripted write answers: the object, and the types of the events the change causes. */
+export interface FakeWrite {
+  object: { id: string; object: string } & Record<string, unknown>;
+  eventTypes: string[];
+}
+
 export interface FakeStripe {
   /** http://127.0.0.1:port, for STRIPE_API_BASE. */
   baseUrl: string;
@@ -30,6 +38,13 @@ export interface FakeStripe {
   setObject(object: { id: string; object: string } & Record<string, unknown>): void;
   /** The next `count` requests answer 429 with `Retry-After: retryAfterSeconds`. */
   rateLimitNext(count: number, retryAfterSeconds: number): void;
+  /**
+   * Answers `method` requests whose path matches `path` with what `respond` returns (given the form
+   * body), stores the object, and records one event per type, created now, in `events` and the list.
+   */
+  onWrite(method: 'POST' | 'DELETE', path: RegExp, respond: (params: URLSearchParams) => FakeWrite): void;
+  /** The events scripted writes caused, in order. */
+  readonly events: StripeEvent[];
   /** Every request received, in order (429s included). */
   readonly requests: FakeStripeRequest[];
   close(): Promise<void>;
@@ -120,6 +135,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   const events: StoredEvent[] = [];
   const objects = new Map<string, { id: string; object: string } & Record<string, unknown>>();
   const requests: FakeStripeRequest[] = [];
+  const writes: { method: string; path: RegExp; respond: (params: URLSearchParams) => FakeWrite }[] = [];
+  const caused: StripeEvent[] = [];
   let rateLimited = 0;
   let retryAfter = 1;
   let seq = 0;
@@ -231,7 +248,11 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       });
     }
     if (req.method !== 'GET') {
-      return stripeError(res, 405, { message: `The fake Stripe API only answers GET, not ${req.method}` });
+      const write = writes.find(({ method, path }) => method === req.method && path.test(url.pathname));
+      if (write) return void answerWrite(req, res, write.respond);
+      return stripeError(res, 405, {
+        message: `The fake Stripe API does not script ${req.method} ${url.pathname}`,
+      });
     }
     try {
       if (url.pathname === '/v1/events') return listEvents(url, res);
@@ -256,6 +277,33 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     }
   }
 
+  /** Applies a scripted write as Stripe does: the change and its events first, then the answer. */
+  async function answerWrite(
+    req: IncomingMessage,
+    res: ServerResponse,
+    respond: (params: URLSearchParams) => FakeWrite,
+  ): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const { object, eventTypes } = respond(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+    objects.set(object.id, object);
+    for (const type of eventTypes) {
+      const event: StripeEvent = {
+        id: `evt_fake_${randomBytes(8).toString('hex')}`,
+        object: 'event',
+        type,
+        created: Math.floor(Date.now() / 1000),
+        livemode: false,
+        api_version: '2026-10-28.endive',
+        data: { object: structuredClone(object) },
+      };
+      caused.push(event);
+      events.push({ event, delivered: true, seq: seq++ });
+    }
+    // Node's server adds the Date header, Stripe's clock when it answered.
+    send(res, 200, object);
+  }
+
   const server = createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -263,6 +311,10 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     baseUrl: `http://127.0.0.1:${port}`,
     apiKey,
     requests,
+    events: caused,
+    onWrite(method, path, respond) {
+      writes.push({ method, path, respond });
+    },
     addEvent(event, { delivered = true } = {}) {
       events.push({ event, delivered, seq: seq++ });
     },

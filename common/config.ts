@@ -3,6 +3,8 @@
  * names the variable. Every variable is documented in .env.example.
  */
 import { ConfigError } from './config-error';
+import { loadProviders } from './provider-config';
+import type { ProviderConfig } from './provider-config';
 import { loadTemporalConfig } from './temporal-config';
 import type { TemporalConfig } from './temporal-config';
 
@@ -20,6 +22,8 @@ export interface IngressConfig {
   startTimeoutMs: number;
   /** Longest a client may take to send a whole request; slower ones get 408 (slow-body defence). */
   requestTimeoutMs: number;
+  /** Senders other than Stripe (WEBHOOK_PROVIDERS), each on POST /webhooks/<name>. */
+  providers: ProviderConfig[];
   temporal: TemporalConfig;
 }
 
@@ -100,6 +104,7 @@ export function loadIngressConfig(env: Env = process.env): IngressConfig {
     maxBodyBytes: positiveInt(env, 'WEBHOOK_MAX_BODY_BYTES', 1024 * 1024),
     startTimeoutMs: positiveInt(env, 'TEMPORAL_START_TIMEOUT_MS', 5000),
     requestTimeoutMs: positiveInt(env, 'INGRESS_REQUEST_TIMEOUT_MS', 30_000),
+    providers: loadProviders(env),
     temporal: loadTemporalConfig(env),
   };
 }

@@ -44,6 +44,8 @@ export interface WorkerConfig {
   reconcileIntervalMinutes: number;
   /** host:port where the worker serves Prometheus metrics (the SDK's and ours); off when unset. */
   metricsAddress: string | undefined;
+  /** Stuck-event gauges (published with the metrics, so only when metricsAddress is set). */
+  stuckEvents: { thresholdSeconds: number; intervalSeconds: number };
   /** A prebundled workflow file (`npm run build` writes dist/workflow-bundle.js, found by default). */
   workflowBundlePath: string | undefined;
   temporal: TemporalConfig;
@@ -134,6 +136,10 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     refetchObjects,
     reconcileIntervalMinutes: positiveInt(env, 'STRIPE_RECONCILE_INTERVAL_MINUTES', 5),
     metricsAddress: hostPort(env, 'WORKER_METRICS_ADDRESS'),
+    stuckEvents: {
+      thresholdSeconds: positiveInt(env, 'STUCK_EVENT_THRESHOLD_SECONDS', 300),
+      intervalSeconds: positiveInt(env, 'STUCK_EVENTS_CHECK_INTERVAL_SECONDS', 60),
+    },
     workflowBundlePath: optional(env, 'WORKFLOW_BUNDLE_PATH'),
     temporal: loadTemporalConfig(env),
   };

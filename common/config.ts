@@ -3,6 +3,8 @@
  * names the variable. Every variable is documented in .env.example.
  */
 import { ConfigError } from './config-error';
+import { loadProviders } from './provider-config';
+import type { ProviderConfig } from './provider-config';
 import { loadTemporalConfig } from './temporal-config';
 import type { TemporalConfig } from './temporal-config';
 
@@ -20,6 +22,8 @@ export interface IngressConfig {
   startTimeoutMs: number;
   /** Longest a client may take to send a whole request; slower ones get 408 (slow-body defence). */
   requestTimeoutMs: number;
+  /** Senders other than Stripe (WEBHOOK_PROVIDERS), each on POST /webhooks/<name>. */
+  providers: ProviderConfig[];
   temporal: TemporalConfig;
 }
 
@@ -40,6 +44,8 @@ export interface WorkerConfig {
   reconcileIntervalMinutes: number;
   /** host:port where the worker serves Prometheus metrics (the SDK's and ours); off when unset. */
   metricsAddress: string | undefined;
+  /** Stuck-event gauges (published with the metrics, so only when metricsAddress is set). */
+  stuckEvents: { thresholdSeconds: number; intervalSeconds: number };
   /** A prebundled workflow file (`npm run build` writes dist/workflow-bundle.js, found by default). */
   workflowBundlePath: string | undefined;
   temporal: TemporalConfig;
@@ -100,6 +106,7 @@ export function loadIngressConfig(env: Env = process.env): IngressConfig {
     maxBodyBytes: positiveInt(env, 'WEBHOOK_MAX_BODY_BYTES', 1024 * 1024),
     startTimeoutMs: positiveInt(env, 'TEMPORAL_START_TIMEOUT_MS', 5000),
     requestTimeoutMs: positiveInt(env, 'INGRESS_REQUEST_TIMEOUT_MS', 30_000),
+    providers: loadProviders(env),
     temporal: loadTemporalConfig(env),
   };
 }
@@ -129,6 +136,10 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     refetchObjects,
     reconcileIntervalMinutes: positiveInt(env, 'STRIPE_RECONCILE_INTERVAL_MINUTES', 5),
     metricsAddress: hostPort(env, 'WORKER_METRICS_ADDRESS'),
+    stuckEvents: {
+      thresholdSeconds: positiveInt(env, 'STUCK_EVENT_THRESHOLD_SECONDS', 300),
+      intervalSeconds: positiveInt(env, 'STUCK_EVENTS_CHECK_INTERVAL_SECONDS', 60),
+    },
     workflowBundlePath: optional(env, 'WORKFLOW_BUNDLE_PATH'),
     temporal: loadTemporalConfig(env),
   };

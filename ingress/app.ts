@@ -1,11 +1,13 @@
 import Koa, { HttpError } from 'koa';
 import type { Context, Middleware, Next } from 'koa';
-import getRawBody from 'raw-body';
 import { logger as defaultLogger } from '../common/logger';
 import type { Logger } from '../common/logger';
 import type { StripeEvent } from '../common/stripe-event';
 import type { EventStarter, TemporalReadiness } from '../common/event-starter';
 import { startRefusalAnswer } from './start-refusals';
+import { readRawBody } from './raw-body';
+import { providerRoutes } from './provider-webhook';
+import type { ProviderEndpoints } from './provider-webhook';
 import { createMetrics } from './metrics';
 import type { IngressMetrics } from './metrics';
 import { verifyStripeEvent, WebhookRejection } from './stripe-webhook';
@@ -18,6 +20,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Sent with 503. Stripe keeps its own retry schedule; other senders and proxies honour it. */
   retryAfterSeconds?: number;
+  /** Senders other than Stripe (WEBHOOK_PROVIDERS), each on `POST /webhooks/<name>`. */
+  providers?: ProviderEndpoints;
 }
 
 /** Every non-2xx answer is `{ error, message }`; `error` is a stable code, `message` teaches the fix. */
@@ -38,27 +42,6 @@ function errorHandler(log: Logger): Middleware {
       ctx.body = { error: 'internal_error', message: 'Internal server error. It has been logged.' };
     }
   };
-}
-
-async function readRawBody(ctx: Context, limit: number): Promise<Buffer> {
-  try {
-    return await getRawBody(ctx.req, { length: ctx.request.length, limit });
-  } catch (err) {
-    const type = (err as { type?: unknown }).type;
-    if (type === 'entity.too.large') {
-      // The connection may still be carrying the rest of the body; don't reuse it.
-      ctx.throw(413, `Body is over the ${limit}-byte limit (WEBHOOK_MAX_BODY_BYTES).`, {
-        code: 'body_too_large',
-        headers: { Connection: 'close' },
-      });
-    }
-    if (type === 'request.aborted' || type === 'request.size.invalid') {
-      ctx.throw(400, 'The request body was cut short or did not match Content-Length.', {
-        code: 'body_unreadable',
-      });
-    }
-    throw err;
-  }
 }
 
 function webhookRoute(options: AppOptions, metrics: IngressMetrics, log: Logger): Middleware {
@@ -122,7 +105,7 @@ function webhookRoute(options: AppOptions, metrics: IngressMetrics, log: Logger)
 
 type Routes = Record<string, Partial<Record<'GET' | 'POST', Middleware>>>;
 
-/** A table, not a router: four fixed routes, and 404/405 answers that say what exists. */
+/** A table, not a router: fixed routes (four, plus one per provider), and 404/405 answers that say what exists. */
 function route(routes: Routes): Middleware {
   const listing = Object.entries(routes)
     .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`))
@@ -159,6 +142,11 @@ export function createApp(options: AppOptions): Koa {
   app.use(
     route({
       '/webhooks/stripe': { POST: webhookRoute(options, metrics, log) },
+      ...providerRoutes(options.providers, metrics.registry, {
+        maxBodyBytes: options.maxBodyBytes,
+        retryAfterSeconds: options.retryAfterSeconds ?? 30,
+        log,
+      }),
       '/healthz': {
         GET: (ctx) => {
           ctx.body = { status: 'ok' };

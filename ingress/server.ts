@@ -7,6 +7,7 @@ import type { IngressConfig } from '../common/config';
 import type { TemporalReadiness } from '../common/event-starter';
 import { logger } from '../common/logger';
 import { createEventStarter } from '../common/event-starter';
+import { createProviderEventStarter } from '../common/provider-event-starter';
 import { createLazyClient } from '../common/temporal-connection';
 import { createApp } from './app';
 
@@ -51,8 +52,13 @@ export async function startIngress(
     temporal: config.temporal,
     eagerStart,
   });
+  const providerStarter = createProviderEventStarter(client, {
+    taskQueue: config.temporal.taskQueue,
+    startTimeoutMs: config.startTimeoutMs,
+  });
   const app = createApp({
     starter,
+    providers: { providers: config.providers, starter: providerStarter },
     secrets: config.webhookSecrets,
     toleranceSeconds: config.toleranceSeconds,
     maxBodyBytes: config.maxBodyBytes,
@@ -81,6 +87,7 @@ export async function startIngress(
       await closed;
       clearTimeout(grace);
       await starter.drain();
+      await providerStarter.drain();
       if (!given) await client.connection.close();
     },
   };

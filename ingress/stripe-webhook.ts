@@ -89,7 +89,7 @@ function checkTimestamp(timestamp: number, toleranceSeconds: number, nowSeconds:
 export const MAX_JSON_DEPTH = 64;
 
 /** Iterative, so a hostile depth cannot overflow the stack here either. */
-function deeperThan(value: unknown, limit: number): boolean {
+export function deeperThan(value: unknown, limit: number): boolean {
   const pending: [unknown, number][] = [[value, 1]];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const [node, depth] = next;

@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createProviderActivities } from '../activities/provider-events';
 import { createReconcileActivities } from '../activities/reconcile';
 import type { TemporalConfig } from '../common/config';
 import { createDataConverter } from '../common/data-converter';
@@ -56,6 +57,10 @@ export async function createStripeWorker({
     taskQueue: temporal.taskQueue,
     dataConverter: createDataConverter(temporal.payloadKeys),
     ...workflowSource(workflowBundlePath),
-    activities: { ...createActivities({ db, stripeApi, refetchObjects }), ...reconcile },
+    activities: {
+      ...createActivities({ db, stripeApi, refetchObjects }),
+      ...reconcile,
+      ...createProviderActivities({ db }),
+    },
   });
 }

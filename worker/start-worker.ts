@@ -1,3 +1,4 @@
+import { Runtime } from '@temporalio/worker';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { WorkerConfig } from '../common/config';
 import { logger } from '../common/logger';
@@ -6,6 +7,7 @@ import { clientOn, connectNativeConnection } from '../common/temporal-connection
 import type { Database } from '../db/client';
 import { createStripeWorker } from './create-worker';
 import { ensureReconcileSchedule } from './reconcile-schedule';
+import { startStuckEventsGauge } from './stuck-events-gauge';
 
 export interface RunningWorker {
   worker: Worker;
@@ -48,12 +50,22 @@ export async function startWorker(config: WorkerConfig, db: Database): Promise<R
       client,
     });
     const running = worker.run();
+    const stuckEvents = config.metricsAddress
+      ? startStuckEventsGauge({
+          client: client ?? clientOn(connection, config.temporal),
+          taskQueue: config.temporal.taskQueue,
+          ...config.stuckEvents,
+          meter: Runtime.instance().metricMeter,
+          logger,
+        })
+      : undefined;
     return {
       worker,
       connection,
       running,
       scheduleId,
       async stop() {
+        await stuckEvents?.stop();
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await running.finally(() => connection.close());
       },

@@ -14,3 +14,4 @@ export * from './invoice-related';
 export * from './tax-ids';
 export * from './stripe-entitlements';
 export * from './radar';
+export * from './provider-events';

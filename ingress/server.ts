@@ -10,6 +10,7 @@ import { createEventStarter } from '../common/event-starter';
 import { createProviderEventStarter } from '../common/provider-event-starter';
 import { createLazyClient } from '../common/temporal-connection';
 import { createApp } from './app';
+import { withRecentAcceptances } from './recent-acceptances';
 
 // raw-body waits forever for a client that trickles its body; Node's own timer bounds the whole
 // request (config.requestTimeoutMs, answering 408). A real Stripe delivery is a few KB sent at once.
@@ -17,6 +18,9 @@ const HEADERS_TIMEOUT_MS = 10_000;
 // How often Node looks for requests past those timeouts. Its default, 30 s, would let a trickled
 // body live up to twice the configured timeout.
 const TIMEOUT_CHECK_INTERVAL_MS = 1000;
+// Redeliveries of what this replica saw accepted are answered without Temporal for 10 minutes;
+// 50,000 ids are a few MiB, and more than a 60,000-events-per-hour renewal run sends in that time.
+const RECENT_ACCEPTANCES = { maxEntries: 50_000, ttlMs: 10 * 60_000 };
 // In-flight requests get this long to finish (each is bounded by the start deadline) before exit.
 const SHUTDOWN_GRACE_MS = 15_000;
 
@@ -57,7 +61,7 @@ export async function startIngress(
     startTimeoutMs: config.startTimeoutMs,
   });
   const app = createApp({
-    starter,
+    starter: withRecentAcceptances(starter, RECENT_ACCEPTANCES),
     providers: { providers: config.providers, starter: providerStarter },
     secrets: config.webhookSecrets,
     toleranceSeconds: config.toleranceSeconds,

@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { generatePayloadKey } from '../../common/payload-keys';
-import { startDevServer } from '../../dev/dev-server';
+import { LOCAL_DEV_SERVER_TUNING, startDevServer } from '../../dev/dev-server';
 import type { DevServer } from '../../dev/dev-server';
 import { buildForBench, ROOT } from './build';
 import type { DesignContext } from './designs';
@@ -15,7 +15,7 @@ export interface BenchEnvironment {
   context: DesignContext;
   server: DevServer;
   /** How the dev server was run, for the report. */
-  devServer: { db: string; sqlitePragmas: Record<string, string> };
+  devServer: { db: string; sqlitePragmas: Record<string, string>; dynamicConfig: Record<string, string> };
   stop(): Promise<void>;
 }
 
@@ -32,9 +32,13 @@ export function pairs(raw: string): Record<string, string> {
   );
 }
 
-// A db file (as `npm start`) in WAL mode: the dev server's default rollback journal with
-// synchronous=FULL syncs every write and collapsed under load (see bench/README.md).
-export const DEFAULT_SQLITE_PRAGMAS = 'journal_mode=wal,synchronous=normal';
+/** `name=value,...` of `npm start`'s dev-server settings (dev/dev-server.ts, LOCAL_DEV_SERVER_TUNING). */
+const joined = (settings: Record<string, string>) =>
+  Object.entries(settings)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(',');
+export const DEFAULT_SQLITE_PRAGMAS = joined(LOCAL_DEV_SERVER_TUNING.sqlitePragmas);
+export const DEFAULT_DEV_SERVER_DYNAMIC_CONFIG = joined(LOCAL_DEV_SERVER_TUNING.dynamicConfig);
 
 /**
  * Every process of the run, and the harness's own clients, encrypt payloads as production does:
@@ -59,6 +63,9 @@ export async function startBenchEnvironment(name: string): Promise<BenchEnvironm
   const db = process.env.BENCH_TEMPORAL_DB ?? 'file';
   const sqlitePragmas =
     db === 'file' ? pairs(process.env.BENCH_SQLITE_PRAGMAS ?? DEFAULT_SQLITE_PRAGMAS) : {};
+  const dynamicConfig = pairs(
+    process.env.BENCH_DEV_SERVER_DYNAMIC_CONFIG ?? DEFAULT_DEV_SERVER_DYNAMIC_CONFIG,
+  );
   const dbFilename = db === 'file' ? path.join(dataDir, `temporal-${name}-${process.pid}.db`) : undefined;
   const build = await buildForBench(name);
   let server: DevServer;
@@ -66,6 +73,7 @@ export async function startBenchEnvironment(name: string): Promise<BenchEnvironm
     server = await startDevServer({
       ...(dbFilename ? { dbFilename } : {}),
       sqlitePragmas,
+      dynamicConfig,
       logFile: path.join(logDir, 'dev-server.log'),
     });
   } catch (err) {
@@ -75,7 +83,7 @@ export async function startBenchEnvironment(name: string): Promise<BenchEnvironm
   const port = Number(server.address.split(':').at(-1));
   return {
     server,
-    devServer: { db, sqlitePragmas },
+    devServer: { db, sqlitePragmas, dynamicConfig },
     context: {
       buildDir: build.dir,
       logDir,

@@ -15,6 +15,8 @@ import { redrive, renderRedrive } from './commands/redrive';
 import { renderReplay, replayEvent } from './commands/replay';
 import { eventStatus, renderStatus } from './commands/status';
 import { findStuck, renderStuck } from './commands/stuck';
+import { renderSync, syncCommand } from './commands/sync';
+import type { SyncAction } from './commands/sync';
 
 export const USAGE = `Usage: stripe-temporal-ops <command> [options] [--json]
 
@@ -30,6 +32,11 @@ export const USAGE = `Usage: stripe-temporal-ops <command> [options] [--json]
   resume-handler <name>                    let them through again
   backfill --since 3d [--types a,b]        start the events Stripe did not deliver (--all: every event) from
            [--all] [--dry-run]             its Events API (30 days); already processed ones dedupe
+  sync [--objects customers,invoices,...]  initial sync: list every object of the account from Stripe's API into the
+       [--since DATE] [--account acct_...] mirror, as a workflow (one per account); live events still win
+       [--dry-run] [--page-size N]
+  sync --status|--pause|--resume|--cancel  the running sync's progress line and per-kind counts, or control it
+       [--account acct_...]
 
 Handlers: ${HANDLER_NAMES.join(', ')}
 Environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, DATABASE_URL, STRIPE_API_KEY,
@@ -51,6 +58,13 @@ const OPTIONS = {
   since: { type: 'string' },
   types: { type: 'string' },
   all: { type: 'boolean' },
+  objects: { type: 'string' },
+  account: { type: 'string' },
+  'page-size': { type: 'string' },
+  status: { type: 'boolean' },
+  pause: { type: 'boolean' },
+  resume: { type: 'boolean' },
+  cancel: { type: 'boolean' },
 } as const;
 
 export interface CommandOutput {
@@ -131,6 +145,24 @@ export async function runCommand(ops: Ops, argv: string[]): Promise<CommandOutpu
         dryRun: values['dry-run'],
       });
       return done(result, renderBackfill(result));
+    }
+    case 'sync': {
+      const actions = (['status', 'pause', 'resume', 'cancel'] as const).filter((action) => values[action]);
+      if (actions.length > 1) throw new UsageError(`sync takes one of --${actions.join(', --')}`);
+      const action: SyncAction = actions[0] ?? 'start';
+      const result = await syncCommand(ops, {
+        action,
+        objects: values.objects
+          ?.split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+        since: values.since ? parseSince(values.since) : undefined,
+        account: values.account,
+        dryRun: values['dry-run'],
+        pageSize: positiveInt(values['page-size'], '--page-size'),
+      });
+      const refused = result.started === false || result.workflowStatus === 'NOT_FOUND';
+      return done(result, renderSync(result), refused ? 1 : 0);
     }
     case undefined:
       throw new UsageError('name a command');

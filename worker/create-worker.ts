@@ -5,6 +5,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createReconcileActivities } from '../activities/reconcile';
+import { createSyncActivities } from '../activities/sync';
 import type { TemporalConfig } from '../common/config';
 import { createDataConverter } from '../common/data-converter';
 import type { StripeApi } from '../common/stripe-api';
@@ -49,6 +50,8 @@ export async function createStripeWorker({
     stripeApi && client
       ? createReconcileActivities({ db, client, stripeApi, taskQueue: temporal.taskQueue })
       : {};
+  // The initial sync lists Stripe's API: only a worker with STRIPE_API_KEY runs its pages.
+  const sync = stripeApi ? createSyncActivities({ db, stripeApi }) : {};
   return Worker.create({
     ...workerTuning,
     connection,
@@ -56,6 +59,6 @@ export async function createStripeWorker({
     taskQueue: temporal.taskQueue,
     dataConverter: createDataConverter(temporal.payloadKeys),
     ...workflowSource(workflowBundlePath),
-    activities: { ...createActivities({ db, stripeApi, refetchObjects }), ...reconcile },
+    activities: { ...createActivities({ db, stripeApi, refetchObjects }), ...reconcile, ...sync },
   });
 }

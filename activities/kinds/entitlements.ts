@@ -12,8 +12,9 @@ import { invalidPayload } from '../errors';
 import { excludedColumns, upsertIfNewer } from '../guarded-upsert';
 import { applyOnce } from '../ledger';
 import { listData, maybeBool, requireRef, requireText, str } from '../read';
-import type { ListParams, MirrorKindOf } from './define';
-import { metadataOf, versionOf } from './simple';
+import type { ListPage, ListParams, MirrorKindOf } from './define';
+import { metadataOf, upsertHandler, versionOf } from './simple';
+import { apiPage, perCustomerPage, withoutCreated } from './list-page';
 
 const SUMMARY = 'entitlements.active_entitlement_summary';
 
@@ -97,10 +98,14 @@ async function retrieveSummary(stripe: Stripe, customer: string, options: Stripe
   return Object.defineProperty(summary, 'lastResponse', { value: first.lastResponse, enumerable: false });
 }
 
-async function* listSummaries(stripe: Stripe, params: ListParams): AsyncGenerator<unknown> {
-  for await (const customer of stripe.customers.list(params)) {
-    yield await retrieveSummary(stripe, customer.id, {});
-  }
+function listSummaries(
+  stripe: Stripe,
+  params: ListParams,
+  options: Stripe.RequestOptions,
+): Promise<ListPage> {
+  return perCustomerPage(stripe, params, options, async (customer) => [
+    await retrieveSummary(stripe, customer.id, options),
+  ]);
 }
 
 export const entitlementSummaryKind: MirrorKindOf<typeof SUMMARY> = {
@@ -108,7 +113,7 @@ export const entitlementSummaryKind: MirrorKindOf<typeof SUMMARY> = {
   retrieve: retrieveSummary,
   // A summary listing more entitlements than the payload holds would replace the set with a part.
   partial: (object) => (object.entitlements as { has_more?: unknown } | undefined)?.has_more === true,
-  list: listSummaries,
+  listPage: listSummaries,
   handler:
     ({ db }) =>
     (event, refetched) => {
@@ -133,5 +138,7 @@ export const entitlementSummaryKind: MirrorKindOf<typeof SUMMARY> = {
 export const featureKind: MirrorKindOf<'entitlements.feature'> = {
   table: entitlementFeatures,
   retrieve: (stripe, id, options) => stripe.entitlements.features.retrieve(id, {}, options),
-  list: (stripe, params) => stripe.entitlements.features.list(params),
+  listPage: (stripe, params, options) =>
+    apiPage(stripe.entitlements.features.list(withoutCreated(params), options)),
+  listedHandler: upsertHandler('applyListedFeature', entitlementFeatures, featureRow),
 };

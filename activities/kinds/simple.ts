@@ -10,7 +10,7 @@ import type { KindHandler, MirrorTable } from './define';
 
 /** The handler: ledger row and guarded upsert in one transaction; `stale` when a newer event wrote the row. */
 export function upsertHandler<T extends MirrorTable>(
-  handler: HandlerName,
+  handler: HandlerName | 'applyListedFeature',
   table: T,
   row: (event: StripeEvent) => T['$inferInsert'],
 ): (deps: ActivityDeps) => KindHandler {

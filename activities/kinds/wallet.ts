@@ -4,8 +4,9 @@ import { KINDS } from '../../common/kinds';
 import type { StripeEvent } from '../../common/stripe-event';
 import { paymentMethods, setupIntents } from '../../db/schema';
 import { eventObject, int, ref, requireText, str, sub } from '../read';
-import type { ListParams, MirrorKindOf } from './define';
+import type { ListPage, ListParams, MirrorKindOf } from './define';
 import { upsertHandler, versionOf } from './simple';
+import { apiPage, perCustomerPage } from './list-page';
 
 /** detached is final; a payment method without a customer that was never detached is unattached. */
 export function paymentMethodStatus(eventType: string, customerId: string | null): string {
@@ -53,17 +54,23 @@ export function setupIntentRow(event: StripeEvent): typeof setupIntents.$inferIn
 }
 
 /** Payment methods are listed per customer (the account-wide list is for Treasury only). */
-async function* listPaymentMethods(stripe: Stripe, params: ListParams): AsyncGenerator<unknown> {
-  for await (const customer of stripe.customers.list(params)) {
-    yield* stripe.customers.listPaymentMethods(customer.id, { limit: 100 });
-  }
+function listPaymentMethods(
+  stripe: Stripe,
+  params: ListParams,
+  options: Stripe.RequestOptions,
+): Promise<ListPage> {
+  return perCustomerPage(stripe, params, options, (customer) =>
+    stripe.customers
+      .listPaymentMethods(customer.id, { limit: 100 }, options)
+      .autoPagingToArray({ limit: 10_000 }),
+  );
 }
 
 export const paymentMethodKind: MirrorKindOf<'payment_method'> = {
   table: paymentMethods,
   storedStatus: { column: paymentMethods.status },
   retrieve: (stripe, id, options) => stripe.paymentMethods.retrieve(id, {}, options),
-  list: listPaymentMethods,
+  listPage: listPaymentMethods,
   handler: upsertHandler(KINDS.payment_method.handler, paymentMethods, paymentMethodRow),
 };
 
@@ -71,6 +78,6 @@ export const setupIntentKind: MirrorKindOf<'setup_intent'> = {
   table: setupIntents,
   storedStatus: { column: setupIntents.status },
   retrieve: (stripe, id, options) => stripe.setupIntents.retrieve(id, {}, options),
-  list: (stripe, params) => stripe.setupIntents.list(params),
+  listPage: (stripe, params, options) => apiPage(stripe.setupIntents.list(params, options)),
   handler: upsertHandler(KINDS.setup_intent.handler, setupIntents, setupIntentRow),
 };

@@ -4,6 +4,10 @@
  * project makes the way Stripe does: `GET /v1/events` with cursor pagination (newest first), the
  * filters backfill and reconciliation use, retrieve by id (every kind with a retrieve in
  * activities/kinds, and events) with Stripe's 404 error shape, and 429s with `Retry-After` on demand.
+ * Objects also list, as the initial sync pages through them: newest first, `starting_after`,
+ * `created[gte]`, a customer's own (`customer=`, `/v1/customers/:id/tax_ids`), subscriptions
+ * without `status=all` leaving out canceled ones as Stripe does. Objects belong to an account:
+ * the platform's, or the connected account the `Stripe-Account` header names.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -26,8 +30,13 @@ export interface FakeStripe {
   apiKey: string;
   /** Adds an event; `delivered` (default true) is what `delivery_success` filters on. */
   addEvent(event: StripeEvent, options?: { delivered?: boolean }): void;
-  /** Stores (or replaces) an object for the retrieve endpoints; it needs `id` and `object`. */
-  setObject(object: { id: string; object: string } & Record<string, unknown>): void;
+  /**
+   * Stores (or replaces) an object for the retrieve and list endpoints; it needs `id` and `object`.
+   * `account`: a connected account's object, seen only with its `Stripe-Account` header.
+   */
+  setObject(object: FakeObject, options?: { account?: string }): void;
+  /** The objects of one type as stored now (the platform's, or `account`'s). */
+  objectsOf(type: string, options?: { account?: string }): FakeObject[];
   /** The next `count` requests answer 429 with `Retry-After: retryAfterSeconds`. */
   rateLimitNext(count: number, retryAfterSeconds: number): void;
   /** Every request received, in order (429s included). */
@@ -35,31 +44,46 @@ export interface FakeStripe {
   close(): Promise<void>;
 }
 
-/** Retrieve paths → the `object` value they return (Stripe's resource names). */
+export type FakeObject = { id: string; object: string } & Record<string, unknown>;
+
+/** Resource paths → the `object` value they hold (Stripe's resource names). */
+const RESOURCES: ReadonlyArray<[string, string]> = [
+  ['/v1/customers', 'customer'],
+  ['/v1/subscriptions', 'subscription'],
+  ['/v1/invoices', 'invoice'],
+  ['/v1/payment_intents', 'payment_intent'],
+  ['/v1/charges', 'charge'],
+  ['/v1/refunds', 'refund'],
+  ['/v1/disputes', 'dispute'],
+  ['/v1/checkout/sessions', 'checkout.session'],
+  ['/v1/subscription_schedules', 'subscription_schedule'],
+  ['/v1/invoice_payments', 'invoice_payment'],
+  ['/v1/credit_notes', 'credit_note'],
+  ['/v1/tax_ids', 'tax_id'],
+  ['/v1/payment_methods', 'payment_method'],
+  ['/v1/setup_intents', 'setup_intent'],
+  ['/v1/radar/early_fraud_warnings', 'radar.early_fraud_warning'],
+  ['/v1/reviews', 'review'],
+  ['/v1/products', 'product'],
+  ['/v1/prices', 'price'],
+  ['/v1/plans', 'plan'],
+  ['/v1/coupons', 'coupon'],
+  ['/v1/promotion_codes', 'promotion_code'],
+  ['/v1/entitlements/features', 'entitlements.feature'],
+];
+
+/** Retrieve paths → the `object` value they return. */
 const RETRIEVE_ROUTES: ReadonlyArray<[RegExp, string]> = [
-  [/^\/v1\/customers\/([^/]+)$/, 'customer'],
-  [/^\/v1\/subscriptions\/([^/]+)$/, 'subscription'],
-  [/^\/v1\/invoices\/([^/]+)$/, 'invoice'],
-  [/^\/v1\/payment_intents\/([^/]+)$/, 'payment_intent'],
-  [/^\/v1\/charges\/([^/]+)$/, 'charge'],
-  [/^\/v1\/refunds\/([^/]+)$/, 'refund'],
-  [/^\/v1\/disputes\/([^/]+)$/, 'dispute'],
-  [/^\/v1\/checkout\/sessions\/([^/]+)$/, 'checkout.session'],
+  ...RESOURCES.map(([path, type]): [RegExp, string] => [new RegExp(`^${path}/([^/]+)$`), type]),
   [/^\/v1\/events\/([^/]+)$/, 'event'],
-  [/^\/v1\/subscription_schedules\/([^/]+)$/, 'subscription_schedule'],
-  [/^\/v1\/invoice_payments\/([^/]+)$/, 'invoice_payment'],
-  [/^\/v1\/credit_notes\/([^/]+)$/, 'credit_note'],
-  [/^\/v1\/tax_ids\/([^/]+)$/, 'tax_id'],
-  [/^\/v1\/payment_methods\/([^/]+)$/, 'payment_method'],
-  [/^\/v1\/setup_intents\/([^/]+)$/, 'setup_intent'],
-  [/^\/v1\/radar\/early_fraud_warnings\/([^/]+)$/, 'radar.early_fraud_warning'],
-  [/^\/v1\/reviews\/([^/]+)$/, 'review'],
-  [/^\/v1\/products\/([^/]+)$/, 'product'],
-  [/^\/v1\/prices\/([^/]+)$/, 'price'],
-  [/^\/v1\/plans\/([^/]+)$/, 'plan'],
-  [/^\/v1\/coupons\/([^/]+)$/, 'coupon'],
-  [/^\/v1\/promotion_codes\/([^/]+)$/, 'promotion_code'],
-  [/^\/v1\/entitlements\/features\/([^/]+)$/, 'entitlements.feature'],
+];
+
+const LIST_ROUTES: ReadonlyMap<string, string> = new Map(RESOURCES);
+
+/** A customer's own lists: `/v1/customers/:id/tax_ids` and `/payment_methods`. */
+const CUSTOMER_LISTS: ReadonlyArray<[RegExp, string]> = [
+  [/^\/v1\/customers\/([^/]+)\/tax_ids$/, 'tax_id'],
+  [/^\/v1\/customers\/([^/]+)\/payment_methods$/, 'payment_method'],
 ];
 
 interface StoredEvent {
@@ -118,7 +142,81 @@ function typeMatches(pattern: string, type: string): boolean {
 export async function startFakeStripe(): Promise<FakeStripe> {
   const apiKey = `sk_test_fake_${randomBytes(8).toString('hex')}`;
   const events: StoredEvent[] = [];
-  const objects = new Map<string, { id: string; object: string } & Record<string, unknown>>();
+  // Per account ('' is the platform): id → object and the order it was first stored in.
+  type Store = Map<string, { object: FakeObject; seq: number }>;
+  const accounts = new Map<string, Store>();
+  const storeOf = (account: string): Store => {
+    let store = accounts.get(account);
+    if (!store) accounts.set(account, (store = new Map() as Store));
+    return store;
+  };
+  let objectSeq = 0;
+  // Sorted lists per account and type, rebuilt after a write: 40,000 objects page fast.
+  const sortedCache = new Map<string, FakeObject[]>();
+
+  /** One type's objects, newest first (Stripe's list order), ties by storing order. */
+  function sortedObjects(account: string, type: string): FakeObject[] {
+    const cacheKey = `${account}\n${type}`;
+    const cached = sortedCache.get(cacheKey);
+    if (cached) return cached;
+    const sorted = [...storeOf(account).values()]
+      .filter(({ object }) => object.object === type)
+      .sort((a, b) => Number(b.object.created ?? 0) - Number(a.object.created ?? 0) || b.seq - a.seq)
+      .map(({ object }) => object);
+    sortedCache.set(cacheKey, sorted);
+    return sorted;
+  }
+
+  function listObjects(
+    url: URL,
+    res: ServerResponse,
+    account: string,
+    type: string,
+    customer?: string,
+  ): void {
+    const limit = intParam(url, 'limit') ?? 10;
+    if (limit < 1 || limit > 100) {
+      return stripeError(res, 400, {
+        code: 'parameter_invalid_integer',
+        param: 'limit',
+        message: 'Invalid integer',
+      });
+    }
+    const gte = intParam(url, 'created[gte]');
+    const owner = customer ?? url.searchParams.get('customer');
+    const status = url.searchParams.get('status');
+    const all = sortedObjects(account, type);
+    const matching =
+      gte === undefined && owner === null && !(type === 'subscription' && status !== 'all')
+        ? all
+        : all.filter(
+            (object) =>
+              (gte === undefined || Number(object.created ?? 0) >= gte) &&
+              (owner === null || object.customer === owner) &&
+              // Stripe leaves canceled subscriptions out unless asked for status=all.
+              (type !== 'subscription' || status === 'all' || object.status !== 'canceled'),
+          );
+    const startingAfter = url.searchParams.get('starting_after');
+    let from = 0;
+    if (startingAfter !== null) {
+      const at = matching.findIndex((object) => object.id === startingAfter);
+      if (at < 0) {
+        return stripeError(res, 400, {
+          code: 'resource_missing',
+          param: 'starting_after',
+          message: `No such ${type}: '${startingAfter}'`,
+        });
+      }
+      from = at + 1;
+    }
+    const page = matching.slice(from, from + limit);
+    send(res, 200, {
+      object: 'list',
+      data: page,
+      has_more: from + limit < matching.length,
+      url: url.pathname,
+    });
+  }
   const requests: FakeStripeRequest[] = [];
   let rateLimited = 0;
   let retryAfter = 1;
@@ -194,11 +292,13 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   }
 
   /** One page holding a customer's active entitlements (stored with a `customer` field for this filter). */
-  function listActiveEntitlements(url: URL, res: ServerResponse): void {
+  function listActiveEntitlements(url: URL, res: ServerResponse, account: string): void {
     const customer = url.searchParams.get('customer');
-    const data = [...objects.values()].filter(
-      (object) => object.object === 'entitlements.active_entitlement' && object.customer === customer,
-    );
+    const data = [...storeOf(account).values()]
+      .map(({ object }) => object)
+      .filter(
+        (object) => object.object === 'entitlements.active_entitlement' && object.customer === customer,
+      );
     send(res, 200, { object: 'list', data, has_more: false, url: '/v1/entitlements/active_entitlements' });
   }
 
@@ -233,14 +333,26 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     if (req.method !== 'GET') {
       return stripeError(res, 405, { message: `The fake Stripe API only answers GET, not ${req.method}` });
     }
+    const header = req.headers['stripe-account'];
+    const account = typeof header === 'string' ? header : '';
     try {
       if (url.pathname === '/v1/events') return listEvents(url, res);
-      if (url.pathname === '/v1/entitlements/active_entitlements') return listActiveEntitlements(url, res);
+      if (url.pathname === '/v1/entitlements/active_entitlements') {
+        return listActiveEntitlements(url, res, account);
+      }
+      const listed = LIST_ROUTES.get(url.pathname);
+      if (listed) return listObjects(url, res, account, listed);
+      for (const [pattern, objectType] of CUSTOMER_LISTS) {
+        const customer = pattern.exec(url.pathname)?.[1];
+        if (customer !== undefined) return listObjects(url, res, account, objectType, customer);
+      }
       for (const [pattern, objectType] of RETRIEVE_ROUTES) {
         const id = pattern.exec(url.pathname)?.[1];
         if (id === undefined) continue;
         const found =
-          objectType === 'event' ? events.find(({ event }) => event.id === id)?.event : objects.get(id);
+          objectType === 'event'
+            ? events.find(({ event }) => event.id === id)?.event
+            : storeOf(account).get(id)?.object;
         if (!found || (objectType !== 'event' && found.object !== objectType)) {
           return stripeError(res, 404, {
             code: 'resource_missing',
@@ -266,8 +378,15 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     addEvent(event, { delivered = true } = {}) {
       events.push({ event, delivered, seq: seq++ });
     },
-    setObject(object) {
-      objects.set(object.id, object);
+    setObject(object, { account = '' } = {}) {
+      const store = storeOf(account);
+      store.set(object.id, { object, seq: store.get(object.id)?.seq ?? objectSeq++ });
+      for (const key of sortedCache.keys()) if (key.startsWith(`${account}\n`)) sortedCache.delete(key);
+    },
+    objectsOf(type, { account = '' } = {}) {
+      return [...storeOf(account).values()]
+        .map(({ object }) => object)
+        .filter((object) => object.object === type);
     },
     rateLimitNext(count, retryAfterSeconds) {
       rateLimited = count;

@@ -86,7 +86,10 @@ describe('Stripe API calls are well formed (stripe-mock)', () => {
         MIRROR_KINDS[name].listPage(stripe, { limit: 3, created: { gte: 1_700_000_000 } }, {}),
       );
       assert.ok(Array.isArray(page.data), name);
-      assert.ok(page.data.every((object) => typeof object === 'object'), name);
+      assert.ok(
+        page.data.every((object) => typeof object === 'object'),
+        name,
+      );
       assert.equal(typeof page.stripeTime, 'number', `${name}: the page carries Stripe's clock`);
     }
   });

@@ -12,6 +12,7 @@ export type KindHandler = (event: StripeEvent, refetched?: RefetchOrigin) => Pro
 /** A mirror table: keyed by `id`, versioned by the event that wrote each row (guarded-upsert.ts). */
 export type MirrorTable = PgTable & {
   id: PgColumn;
+  account: PgColumn;
   sourceEventId: PgColumn;
   sourceEventCreated: PgColumn;
   sourceEventRank: PgColumn;

@@ -3,13 +3,13 @@
  * the features it names. Stripe sends the whole summary on every change, so the customer's active
  * entitlements are replaced whole whenever the summary row is written.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { KINDS } from '../../common/kinds';
 import type { StripeEvent, StripeObject } from '../../common/stripe-event';
 import { activeEntitlements, entitlementFeatures, entitlementSummaries } from '../../db/schema';
 import { invalidPayload } from '../errors';
-import { excludedColumns, upsertIfNewer } from '../guarded-upsert';
+import { excludedColumns, sameAccount, upsertIfNewer } from '../guarded-upsert';
 import { applyOnce } from '../ledger';
 import { listData, maybeBool, requireRef, requireText, str } from '../read';
 import type { ListPage, ListParams, MirrorKindOf } from './define';
@@ -44,6 +44,7 @@ export function entitlementSummaryRows(event: StripeEvent): EntitlementSummaryRo
     );
     entitlements.push({
       id: requireText(event, entitlement.id, 'entitlement id'),
+      account: version.account,
       customerId,
       featureId,
       lookupKey,
@@ -120,12 +121,22 @@ export const entitlementSummaryKind: MirrorKindOf<typeof SUMMARY> = {
       const rows = entitlementSummaryRows(event);
       return applyOnce(db, { event, refetched }, KINDS[SUMMARY].handler, async (tx) => {
         if (!(await upsertIfNewer(tx, entitlementSummaries, rows.summary))) return 'stale';
-        await tx.delete(activeEntitlements).where(eq(activeEntitlements.customerId, rows.summary.id));
+        await tx
+          .delete(activeEntitlements)
+          .where(
+            and(
+              eq(activeEntitlements.customerId, rows.summary.id),
+              sameAccount(activeEntitlements.account, rows.summary.account),
+            ),
+          );
         if (rows.entitlements.length > 0) {
           await tx
             .insert(activeEntitlements)
             .values(rows.entitlements)
-            .onConflictDoUpdate({ target: activeEntitlements.id, set: excludedColumns(activeEntitlements) });
+            .onConflictDoUpdate({
+              target: [activeEntitlements.account, activeEntitlements.id],
+              set: excludedColumns(activeEntitlements),
+            });
         }
         // A feature's lookup key never changes; a stale feature row only means an older name.
         for (const feature of rows.features) await upsertIfNewer(tx, entitlementFeatures, feature);

@@ -247,6 +247,11 @@ describe('ops sync: the initial sync of an existing account', () => {
     assert.equal(resumed.state.progress[1]?.rejected, 1);
     assert.equal(resumed.state.rejects[0]?.id, 'sub_pbad');
     assert.match(resumed.state.rejects[0]?.reason ?? '', /customer is missing/);
+    const [onAccount] = await query<{ count: string }>(
+      stack.database.db,
+      sql`select count(*) from customers where account = ${account}`,
+    );
+    assert.equal(Number(onAccount?.count), 40, "the connected account's rows carry its id");
 
     await syncCommand(stack.ops, { action: 'start', account, objects: ['customers'], pageSize: 1 });
     await waitFor(

@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import { KIND_NAMES } from '../../common/kinds';
+import { accountsToCover } from '../../common/stripe-api';
 import {
   PAUSE_SYNC_SIGNAL,
   parseSyncKinds,
@@ -45,6 +46,17 @@ export interface SyncCommandResult {
 }
 
 const ACCOUNT_ID = /^acct_[A-Za-z0-9]+$/;
+
+/**
+ * The accounts a `sync` command covers: the one `--account` names, else the platform and the
+ * connected accounts of STRIPE_CONNECT_ACCOUNTS (each its own workflow).
+ */
+export async function syncAccounts(ops: Ops, account: string | undefined): Promise<(string | null)[]> {
+  if (account) return [account];
+  const configured = ops.config.stripeApi?.connectAccounts ?? [];
+  if (configured !== 'all' && configured.length === 0) return [null];
+  return accountsToCover(ops.requireStripeApi('sync'));
+}
 
 type SyncHandle = WorkflowHandle<typeof syncStripeAccount>;
 

@@ -22,14 +22,19 @@ export interface FakeStripeRequest {
   query: Record<string, string>;
   /** The status answered. */
   status: number;
+  /** The `Stripe-Account` header: '' for the platform. */
+  account: string;
 }
 
 export interface FakeStripe {
   /** http://127.0.0.1:port, for STRIPE_API_BASE. */
   baseUrl: string;
   apiKey: string;
-  /** Adds an event; `delivered` (default true) is what `delivery_success` filters on. */
-  addEvent(event: StripeEvent, options?: { delivered?: boolean }): void;
+  /**
+   * Adds an event; `delivered` (default true) is what `delivery_success` filters on; `account`: a
+   * connected account's event, listed only with its `Stripe-Account` header.
+   */
+  addEvent(event: StripeEvent, options?: { delivered?: boolean; account?: string }): void;
   /**
    * Stores (or replaces) an object for the retrieve and list endpoints; it needs `id` and `object`.
    * `account`: a connected account's object, seen only with its `Stripe-Account` header.
@@ -70,6 +75,8 @@ const RESOURCES: ReadonlyArray<[string, string]> = [
   ['/v1/coupons', 'coupon'],
   ['/v1/promotion_codes', 'promotion_code'],
   ['/v1/entitlements/features', 'entitlements.feature'],
+  // The platform's connected accounts (stored with setObject on the platform).
+  ['/v1/accounts', 'account'],
 ];
 
 /** Retrieve paths → the `object` value they return. */
@@ -91,6 +98,8 @@ interface StoredEvent {
   delivered: boolean;
   /** Insertion order: among events created in the same second, the later one is newer. */
   seq: number;
+  /** '' for the platform. */
+  account: string;
 }
 
 function send(
@@ -226,7 +235,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     return [...events].sort((a, b) => b.event.created - a.event.created || b.seq - a.seq);
   }
 
-  function listEvents(url: URL, res: ServerResponse): void {
+  function listEvents(url: URL, res: ServerResponse, account: string): void {
     const limit = intParam(url, 'limit') ?? 10;
     if (limit < 1 || limit > 100) {
       return stripeError(res, 400, {
@@ -243,7 +252,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     const types = arrayParam(url, 'types');
     const type = url.searchParams.get('type');
     const delivery = url.searchParams.get('delivery_success');
-    const matching = newestFirst().filter(({ event, delivered }) => {
+    const matching = newestFirst().filter(({ event, delivered, account: owner }) => {
+      if (owner !== account) return false;
       const c = event.created;
       if (created !== undefined && c !== created) return false;
       if ((gte !== undefined && c < gte) || (gt !== undefined && c <= gt)) return false;
@@ -304,11 +314,14 @@ export async function startFakeStripe(): Promise<FakeStripe> {
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake-stripe');
+    const header = req.headers['stripe-account'];
+    const account = typeof header === 'string' ? header : '';
     const logged: FakeStripeRequest = {
       method: req.method ?? 'GET',
       path: url.pathname,
       query: queryOf(url),
       status: 0,
+      account,
     };
     requests.push(logged);
     res.on('finish', () => (logged.status = res.statusCode));
@@ -333,10 +346,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     if (req.method !== 'GET') {
       return stripeError(res, 405, { message: `The fake Stripe API only answers GET, not ${req.method}` });
     }
-    const header = req.headers['stripe-account'];
-    const account = typeof header === 'string' ? header : '';
     try {
-      if (url.pathname === '/v1/events') return listEvents(url, res);
+      if (url.pathname === '/v1/events') return listEvents(url, res, account);
       if (url.pathname === '/v1/entitlements/active_entitlements') {
         return listActiveEntitlements(url, res, account);
       }
@@ -375,8 +386,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     baseUrl: `http://127.0.0.1:${port}`,
     apiKey,
     requests,
-    addEvent(event, { delivered = true } = {}) {
-      events.push({ event, delivered, seq: seq++ });
+    addEvent(event, { delivered = true, account = '' } = {}) {
+      events.push({ event, delivered, seq: seq++, account });
     },
     setObject(object, { account = '' } = {}) {
       const store = storeOf(account);

@@ -124,7 +124,7 @@ describe('ops sync: the initial sync of an existing account', () => {
 
     const shown = await runCommand(stack.ops, ['sync', '--status']);
     assert.match(shown.text, /done: 600 listed, 600 applied, 0 skipped as older, 0 rejected/);
-    assert.equal((shown.value as SyncCommandResult).workflowStatus, 'COMPLETED');
+    assert.equal(onlySync(shown).workflowStatus, 'COMPLETED');
   });
 
   it('races live events and ends at the newest state of every object; a second sync is refused', async () => {
@@ -133,7 +133,7 @@ describe('ops sync: the initial sync of an existing account', () => {
     await syncCommand(stack.ops, { action: 'start', objects: ['customers', 'subscriptions'], pageSize: 5 });
     const again = await runCommand(stack.ops, ['sync', '--objects', 'customers']);
     assert.equal(again.exitCode, 1);
-    assert.equal((again.value as SyncCommandResult).started, false);
+    assert.equal(onlySync(again).started, false);
     assert.match(again.text, /already running/);
 
     const now = () => Math.floor(Date.now() / 1000);
@@ -229,7 +229,7 @@ describe('ops sync: the initial sync of an existing account', () => {
       'two pages',
     );
     const paused = await runCommand(stack.ops, ['sync', '--pause', '--account', account]);
-    assert.equal((paused.value as SyncCommandResult).status?.paused, true);
+    assert.equal(onlySync(paused).status?.paused, true);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const held = (await progress(account)).state.progress[0]?.pages ?? 0;
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -259,7 +259,7 @@ describe('ops sync: the initial sync of an existing account', () => {
       'a page',
     );
     const cancelled = await runCommand(stack.ops, ['sync', '--cancel', '--account', account]);
-    assert.equal((cancelled.value as SyncCommandResult).action, 'cancel');
+    assert.equal(onlySync(cancelled).action, 'cancel');
     await waitFor(
       async () =>
         (await stack.temporal.client.workflow.getHandle(syncWorkflowId(account)).describe()).status.name ===
@@ -268,6 +268,13 @@ describe('ops sync: the initial sync of an existing account', () => {
     );
   });
 });
+
+/** The one sync a command line without STRIPE_CONNECT_ACCOUNTS covers. */
+function onlySync(output: { value: unknown }): SyncCommandResult {
+  const { syncs } = output.value as { syncs: SyncCommandResult[] };
+  assert.equal(syncs.length, 1);
+  return syncs[0] as SyncCommandResult;
+}
 
 function event(type: string, object: FakeObject, created: number): StripeEvent {
   return { ...fixtureEvent(type, { created }), data: { object: { ...object } } };

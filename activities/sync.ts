@@ -95,6 +95,7 @@ export function createSyncActivities(deps: SyncDeps) {
         ...(input.since !== undefined && { created: { gte: input.since } }),
       };
       const options = input.account ? { stripeAccount: input.account } : {};
+      heartbeat({ kind: input.kind, cursor: input.cursor });
       let page: ListPage;
       try {
         page = await deps.stripeApi.call(what, (stripe) => mirror.listPage(stripe, params, options));

@@ -32,7 +32,9 @@ import type { KindProgress, SyncInput, SyncPageResult, SyncState, SyncStatus } f
 const { syncStripePage } = proxyActivities<SyncActivities>({
   // A page is one list call and up to 100 short transactions; per-customer kinds make a few more calls.
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '2 minutes',
+  // A page heartbeats before its list call and after every object: silence means a lost worker,
+  // and its page is listed again by the next one.
+  heartbeatTimeout: '30 seconds',
   // Retried until it works: a bad key or an outage shows as the pending activity's failure in the
   // Web UI, and the sync resumes from its cursor once fixed. Nothing is lost by waiting.
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },

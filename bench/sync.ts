@@ -8,6 +8,7 @@
  *   BENCH_SYNC_CUSTOMERS=10000 STRIPE_API_REQUESTS_PER_SECOND=100 npm run bench:sync
  */
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { sql } from 'drizzle-orm';
 import { generatePayloadKey } from '../common/payload-keys';
 import { connectClient } from '../common/temporal-connection';
@@ -96,6 +97,10 @@ async function main(): Promise<void> {
         `  workflow runs     ${status.state.runs} (continue-as-new every 500 pages)`,
         `  worker RSS        ${Math.round(rssAtStart / 1024)} MB idle, ${Math.round(peakRss / 1024)} MB peak while syncing (VmHWM ${Math.round(kilobytes(worker.pid, 'VmHWM') / 1024)} MB)`,
         `  mirror            ${JSON.stringify(mirrored)}`,
+        `  load average      ${os
+          .loadavg()
+          .map((load) => load.toFixed(2))
+          .join(' ')} (2 cores; other jobs share them)`,
       ].join('\n'),
     );
     if (mirrored.customers !== counts.customers || mirrored.invoices !== counts.invoices) {

@@ -98,7 +98,7 @@ export function createSyncActivities(deps: SyncDeps) {
       heartbeat({ kind: input.kind, cursor: input.cursor });
       let page: ListPage;
       try {
-        page = await deps.stripeApi.call(what, (stripe) => mirror.listPage(stripe, params, options));
+        page = await mirror.listPage(deps.stripeApi, params, options);
       } catch (err) {
         throw withoutStripeMessage(err, what);
       }

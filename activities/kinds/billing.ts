@@ -1,13 +1,14 @@
 /** Subscription schedules, credit notes, invoice payments and customers' tax ids. */
 import type Stripe from 'stripe';
 import { KINDS } from '../../common/kinds';
+import type { StripeApi } from '../../common/stripe-api';
 import type { StripeEvent } from '../../common/stripe-event';
 import { creditNotes, invoicePayments, subscriptionSchedules, taxIds } from '../../db/schema';
 import { eventObject, int, maybeBool, ref, requireRef, requireText, str, sub, time } from '../read';
 import { deletedFlag } from './define';
 import type { ListPage, ListParams, MirrorKindOf } from './define';
 import { deletable, metadataOf, upsertHandler, versionOf } from './simple';
-import { apiPage, perCustomerPage } from './list-page';
+import { allPages, apiPage, perCustomerPage } from './list-page';
 
 export function subscriptionScheduleRow(event: StripeEvent): typeof subscriptionSchedules.$inferInsert {
   const schedule = eventObject(event, 'subscription_schedule');
@@ -87,9 +88,15 @@ export function taxIdRow(event: StripeEvent): typeof taxIds.$inferInsert {
 }
 
 /** Tax ids are listed per customer; the account-wide list holds the account's own. */
-function listTaxIds(stripe: Stripe, params: ListParams, options: Stripe.RequestOptions): Promise<ListPage> {
-  return perCustomerPage(stripe, params, options, (customer) =>
-    stripe.customers.listTaxIds(customer.id, { limit: 100 }, options).autoPagingToArray({ limit: 10_000 }),
+function listTaxIds(api: StripeApi, params: ListParams, options: Stripe.RequestOptions): Promise<ListPage> {
+  return perCustomerPage(api, params, options, (customer) =>
+    allPages(api, (stripe, after) =>
+      stripe.customers.listTaxIds(
+        customer.id,
+        { limit: 100, ...(after && { starting_after: after }) },
+        options,
+      ),
+    ),
   );
 }
 
@@ -97,7 +104,8 @@ export const subscriptionScheduleKind: MirrorKindOf<'subscription_schedule'> = {
   table: subscriptionSchedules,
   storedStatus: { column: subscriptionSchedules.status },
   retrieve: (stripe, id, options) => stripe.subscriptionSchedules.retrieve(id, {}, options),
-  listPage: (stripe, params, options) => apiPage(stripe.subscriptionSchedules.list(params, options)),
+  listPage: (api, params, options) =>
+    apiPage(api, (stripe) => stripe.subscriptionSchedules.list(params, options)),
   handler: upsertHandler(KINDS.subscription_schedule.handler, subscriptionSchedules, subscriptionScheduleRow),
 };
 
@@ -105,7 +113,7 @@ export const creditNoteKind: MirrorKindOf<'credit_note'> = {
   table: creditNotes,
   storedStatus: { column: creditNotes.status },
   retrieve: (stripe, id, options) => stripe.creditNotes.retrieve(id, {}, options),
-  listPage: (stripe, params, options) => apiPage(stripe.creditNotes.list(params, options)),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.creditNotes.list(params, options)),
   handler: upsertHandler(KINDS.credit_note.handler, creditNotes, creditNoteRow),
 };
 
@@ -113,7 +121,7 @@ export const invoicePaymentKind: MirrorKindOf<'invoice_payment'> = {
   table: invoicePayments,
   storedStatus: { column: invoicePayments.status },
   retrieve: (stripe, id, options) => stripe.invoicePayments.retrieve(id, {}, options),
-  listPage: (stripe, params, options) => apiPage(stripe.invoicePayments.list(params, options)),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.invoicePayments.list(params, options)),
   handler: upsertHandler(KINDS.invoice_payment.handler, invoicePayments, invoicePaymentRow),
 };
 

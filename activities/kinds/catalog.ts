@@ -60,7 +60,7 @@ export const productKind: MirrorKindOf<'product'> = {
   table: products,
   storedStatus: deletedFlag(products.deleted),
   retrieve: (stripe, id, options) => stripe.products.retrieve(id, {}, options),
-  listPage: (stripe, params, options) => apiPage(stripe.products.list(params, options)),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.products.list(params, options)),
   handler: upsertHandler(KINDS.product.handler, products, productRow),
 };
 
@@ -68,7 +68,7 @@ export const priceKind: MirrorKindOf<'price'> = {
   table: prices,
   storedStatus: deletedFlag(prices.deleted),
   retrieve: (stripe, id, options) => stripe.prices.retrieve(id, {}, options),
-  listPage: (stripe, params, options) => apiPage(stripe.prices.list(params, options)),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.prices.list(params, options)),
   handler: upsertHandler(KINDS.price.handler, prices, priceRow),
 };
 
@@ -76,6 +76,6 @@ export const planKind: MirrorKindOf<'plan'> = {
   table: plans,
   storedStatus: deletedFlag(plans.deleted),
   retrieve: (stripe, id, options) => stripe.plans.retrieve(id, {}, options),
-  listPage: (stripe, params, options) => apiPage(stripe.plans.list(params, options)),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.plans.list(params, options)),
   handler: upsertHandler(KINDS.plan.handler, plans, planRow),
 };

@@ -31,7 +31,7 @@ export const customerKind: MirrorKindOf<'customer'> = {
   table: customers,
   storedStatus: deletedFlag(customers.deleted),
   retrieve: (stripe, id, options) => stripe.customers.retrieve(id, {}, options),
-  listPage: (stripe, params, options) => apiPage(stripe.customers.list(params, options)),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.customers.list(params, options)),
   handler: (deps) => bound(createCustomerActivities(deps), 'applyCustomerEvent'),
 };
 
@@ -40,8 +40,8 @@ export const subscriptionKind: MirrorKindOf<'subscription'> = {
   storedStatus: { column: subscriptions.status },
   retrieve: (stripe, id, options) => stripe.subscriptions.retrieve(id, {}, options),
   // Without status=all the list leaves out canceled subscriptions.
-  listPage: (stripe, params, options) =>
-    apiPage(stripe.subscriptions.list({ status: 'all', ...params }, options)),
+  listPage: (api, params, options) =>
+    apiPage(api, (stripe) => stripe.subscriptions.list({ status: 'all', ...params }, options)),
   handler: (deps) => bound(createSubscriptionActivities(deps), 'applySubscriptionEvent'),
 };
 
@@ -49,7 +49,8 @@ export const checkoutSessionKind: MirrorKindOf<'checkout.session'> = {
   table: checkoutSessions,
   storedStatus: { column: checkoutSessions.status },
   retrieve: (stripe, id, options) => stripe.checkout.sessions.retrieve(id, {}, options),
-  listPage: (stripe, params, options) => apiPage(stripe.checkout.sessions.list(params, options)),
+  listPage: (api, params, options) =>
+    apiPage(api, (stripe) => stripe.checkout.sessions.list(params, options)),
   handler: (deps) => bound(createCheckoutActivities(deps), 'applyCheckoutSessionEvent'),
 };
 
@@ -57,7 +58,7 @@ export const invoiceKind: MirrorKindOf<'invoice'> = {
   table: invoices,
   storedStatus: { column: invoices.status },
   retrieve: (stripe, id, options) => stripe.invoices.retrieve(id, {}, options),
-  listPage: (stripe, params, options) => apiPage(stripe.invoices.list(params, options)),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.invoices.list(params, options)),
   handler: (deps) => bound(createInvoiceActivities(deps), 'applyInvoiceEvent'),
 };
 
@@ -65,7 +66,7 @@ export const paymentIntentKind: MirrorKindOf<'payment_intent'> = {
   table: paymentIntents,
   storedStatus: { column: paymentIntents.status },
   retrieve: (stripe, id, options) => stripe.paymentIntents.retrieve(id, {}, options),
-  listPage: (stripe, params, options) => apiPage(stripe.paymentIntents.list(params, options)),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.paymentIntents.list(params, options)),
   handler: (deps) => bound(createPaymentActivities(deps), 'applyPaymentIntentEvent'),
 };
 
@@ -73,7 +74,7 @@ export const chargeKind: MirrorKindOf<'charge'> = {
   table: charges,
   storedStatus: { column: charges.status },
   retrieve: (stripe, id, options) => stripe.charges.retrieve(id, {}, options),
-  listPage: (stripe, params, options) => apiPage(stripe.charges.list(params, options)),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.charges.list(params, options)),
   handler: (deps) => bound(createPaymentActivities(deps), 'applyChargeEvent'),
 };
 
@@ -81,7 +82,7 @@ export const refundKind: MirrorKindOf<'refund'> = {
   table: refunds,
   storedStatus: { column: refunds.status },
   retrieve: (stripe, id, options) => stripe.refunds.retrieve(id, {}, options),
-  listPage: (stripe, params, options) => apiPage(stripe.refunds.list(params, options)),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.refunds.list(params, options)),
   handler: (deps) => bound(createPaymentActivities(deps), 'applyRefundEvent'),
 };
 
@@ -89,6 +90,6 @@ export const disputeKind: MirrorKindOf<'dispute'> = {
   table: disputes,
   storedStatus: { column: disputes.status },
   retrieve: (stripe, id, options) => stripe.disputes.retrieve(id, {}, options),
-  listPage: (stripe, params, options) => apiPage(stripe.disputes.list(params, options)),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.disputes.list(params, options)),
   handler: (deps) => bound(createDisputeActivities(deps), 'applyDisputeEvent'),
 };

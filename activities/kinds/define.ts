@@ -1,6 +1,7 @@
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type Stripe from 'stripe';
 import type { HandlerName, KindName, KINDS } from '../../common/kinds';
+import type { StripeApi } from '../../common/stripe-api';
 import type { StripeEvent, StripeObject } from '../../common/stripe-event';
 import type { ActivityDeps } from '../deps';
 import type { HandlerResult } from '../ledger';
@@ -48,8 +49,11 @@ export interface MirrorKind {
   storedStatus?: { column: PgColumn; read?: (value: unknown) => string };
   /** One object as Stripe's API returns it now; absent when the API has no retrieve for it. */
   retrieve?: (stripe: Stripe, id: string, options: Stripe.RequestOptions) => Promise<unknown>;
-  /** One page of every object of the kind, for the initial sync (list-page.ts builds these). */
-  listPage: (stripe: Stripe, params: ListParams, options: Stripe.RequestOptions) => Promise<ListPage>;
+  /**
+   * One page of every object of the kind, for the initial sync (list-page.ts builds these). Every
+   * call it makes goes through `api`, under the process's token bucket.
+   */
+  listPage: (api: StripeApi, params: ListParams, options: Stripe.RequestOptions) => Promise<ListPage>;
   /** The payload holds only part of the object (a list cut short): re-fetch it whenever a key is set. */
   partial?: (object: StripeObject) => boolean;
   /** Builds the handler; present exactly when the kind's entry names one. */

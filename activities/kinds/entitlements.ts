@@ -6,6 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { KINDS } from '../../common/kinds';
+import type { StripeApi } from '../../common/stripe-api';
 import type { StripeEvent, StripeObject } from '../../common/stripe-event';
 import { activeEntitlements, entitlementFeatures, entitlementSummaries } from '../../db/schema';
 import { invalidPayload } from '../errors';
@@ -100,12 +101,12 @@ async function retrieveSummary(stripe: Stripe, customer: string, options: Stripe
 }
 
 function listSummaries(
-  stripe: Stripe,
+  api: StripeApi,
   params: ListParams,
   options: Stripe.RequestOptions,
 ): Promise<ListPage> {
-  return perCustomerPage(stripe, params, options, async (customer) => [
-    await retrieveSummary(stripe, customer.id, options),
+  return perCustomerPage(api, params, options, async (customer) => [
+    await api.call('retrieve entitlement summary', (stripe) => retrieveSummary(stripe, customer.id, options)),
   ]);
 }
 
@@ -149,7 +150,7 @@ export const entitlementSummaryKind: MirrorKindOf<typeof SUMMARY> = {
 export const featureKind: MirrorKindOf<'entitlements.feature'> = {
   table: entitlementFeatures,
   retrieve: (stripe, id, options) => stripe.entitlements.features.retrieve(id, {}, options),
-  listPage: (stripe, params, options) =>
-    apiPage(stripe.entitlements.features.list(withoutCreated(params), options)),
+  listPage: (api, params, options) =>
+    apiPage(api, (stripe) => stripe.entitlements.features.list(withoutCreated(params), options)),
   listedHandler: upsertHandler('applyListedFeature', entitlementFeatures, featureRow),
 };

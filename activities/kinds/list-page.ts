@@ -1,5 +1,6 @@
 /** How each kind's listing becomes the pages the initial sync consumes (ListPage in define.ts). */
 import type Stripe from 'stripe';
+import type { StripeApi } from '../../common/stripe-api';
 import type { ListPage, ListParams } from './define';
 
 type ApiPage = Stripe.Response<Stripe.ApiList<unknown>>;
@@ -13,8 +14,8 @@ export function stripeTimeOf(page: {
 }
 
 /** A top-level list endpoint's page: the cursor is the last object's id, as Stripe paginates. */
-export async function apiPage(list: Promise<ApiPage>): Promise<ListPage> {
-  const page = await list;
+export async function apiPage(api: StripeApi, list: (stripe: Stripe) => Promise<ApiPage>): Promise<ListPage> {
+  const page = await api.call('list', list);
   const last = page.data.at(-1) as { id?: string } | undefined;
   return { data: page.data, nextCursor: last?.id, hasMore: page.has_more, stripeTime: stripeTimeOf(page) };
 }
@@ -33,14 +34,17 @@ const CUSTOMERS_PER_PAGE = 10;
  * page is as old as the customers' listing (the earliest of its calls).
  */
 export async function perCustomerPage(
-  stripe: Stripe,
+  api: StripeApi,
   params: ListParams,
   options: Stripe.RequestOptions,
   objectsOf: (customer: Stripe.Customer) => Promise<unknown[]>,
 ): Promise<ListPage> {
   const limit = Math.min(params.limit ?? CUSTOMERS_PER_PAGE, CUSTOMERS_PER_PAGE);
-  const customers = await stripe.customers.list({ ...params, limit }, options);
+  const customers = await api.call('list customers', (stripe) =>
+    stripe.customers.list({ ...params, limit }, options),
+  );
   const data: unknown[] = [];
+  // objectsOf makes its own calls through `api`: one token each.
   for (const customer of customers.data) data.push(...(await objectsOf(customer)));
   return {
     data,
@@ -50,15 +54,17 @@ export async function perCustomerPage(
   };
 }
 
-/** Every page of a list, for callers that want it all (the stripe-mock test). */
-export async function* allObjects(
-  listPage: (params: ListParams) => Promise<ListPage>,
-  params: ListParams = {},
-): AsyncGenerator<unknown> {
-  for (let cursor: string | undefined, more = true; more;) {
-    const page = await listPage({ ...params, ...(cursor && { starting_after: cursor }) });
-    yield* page.data;
-    cursor = page.nextCursor;
-    more = page.hasMore && cursor !== undefined;
+/** Every page of a per-customer list (100 at a time), each page one call under the bucket. */
+export async function allPages<T extends { id: string }>(
+  api: StripeApi,
+  list: (stripe: Stripe, startingAfter: string | undefined) => Promise<Stripe.ApiList<T>>,
+): Promise<T[]> {
+  const all: T[] = [];
+  for (let after: string | undefined, more = true; more;) {
+    const page = await api.call('list', (stripe) => list(stripe, after));
+    all.push(...page.data);
+    after = page.data.at(-1)?.id;
+    more = page.has_more && after !== undefined;
   }
+  return all;
 }

@@ -1,13 +1,14 @@
 /** Coupons, the promotion codes that hand them out, and the discounts they become. */
 import type Stripe from 'stripe';
 import { KINDS } from '../../common/kinds';
+import type { StripeApi } from '../../common/stripe-api';
 import type { StripeEvent, StripeObject } from '../../common/stripe-event';
 import { coupons, discounts, promotionCodes } from '../../db/schema';
 import { bool, eventObject, int, listData, maybeBool, ref, requireText, str, sub, time } from '../read';
 import { deletedFlag } from './define';
 import type { ListPage, ListParams, MirrorKindOf } from './define';
 import { deletable, metadataOf, upsertHandler, versionOf } from './simple';
-import { apiPage, perCustomerPage } from './list-page';
+import { allPages, apiPage, perCustomerPage } from './list-page';
 
 export function couponRow(event: StripeEvent): typeof coupons.$inferInsert {
   const { object: coupon, bare, base } = deletable(event, 'coupon');
@@ -76,14 +77,23 @@ export function discountRow(event: StripeEvent): typeof discounts.$inferInsert {
 
 /** Discounts have no list endpoint: the customers' and the subscriptions' own. */
 function listDiscounts(
-  stripe: Stripe,
+  api: StripeApi,
   params: ListParams,
   options: Stripe.RequestOptions,
 ): Promise<ListPage> {
-  return perCustomerPage(stripe, params, options, async (customer) => {
-    const subscriptions = await stripe.subscriptions
-      .list({ customer: customer.id, status: 'all', expand: ['data.discounts'], limit: 100 }, options)
-      .autoPagingToArray({ limit: 10_000 });
+  return perCustomerPage(api, params, options, async (customer) => {
+    const subscriptions = await allPages(api, (stripe, after) =>
+      stripe.subscriptions.list(
+        {
+          customer: customer.id,
+          status: 'all',
+          expand: ['data.discounts'],
+          limit: 100,
+          ...(after && { starting_after: after }),
+        },
+        options,
+      ),
+    );
     return [
       ...(customer.discount ? [customer.discount] : []),
       ...subscriptions.flatMap((subscription) => listData(subscription.discounts)),
@@ -95,14 +105,14 @@ export const couponKind: MirrorKindOf<'coupon'> = {
   table: coupons,
   storedStatus: deletedFlag(coupons.deleted),
   retrieve: (stripe, id, options) => stripe.coupons.retrieve(id, {}, options),
-  listPage: (stripe, params, options) => apiPage(stripe.coupons.list(params, options)),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.coupons.list(params, options)),
   handler: upsertHandler(KINDS.coupon.handler, coupons, couponRow),
 };
 
 export const promotionCodeKind: MirrorKindOf<'promotion_code'> = {
   table: promotionCodes,
   retrieve: (stripe, id, options) => stripe.promotionCodes.retrieve(id, {}, options),
-  listPage: (stripe, params, options) => apiPage(stripe.promotionCodes.list(params, options)),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.promotionCodes.list(params, options)),
   handler: upsertHandler(KINDS.promotion_code.handler, promotionCodes, promotionCodeRow),
 };
 

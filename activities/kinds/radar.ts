@@ -41,7 +41,8 @@ export function reviewRow(event: StripeEvent): typeof reviews.$inferInsert {
 export const earlyFraudWarningKind: MirrorKindOf<'radar.early_fraud_warning'> = {
   table: earlyFraudWarnings,
   retrieve: (stripe, id, options) => stripe.radar.earlyFraudWarnings.retrieve(id, {}, options),
-  listPage: (stripe, params, options) => apiPage(stripe.radar.earlyFraudWarnings.list(params, options)),
+  listPage: (api, params, options) =>
+    apiPage(api, (stripe) => stripe.radar.earlyFraudWarnings.list(params, options)),
   handler: upsertHandler(
     KINDS['radar.early_fraud_warning'].handler,
     earlyFraudWarnings,
@@ -53,6 +54,6 @@ export const reviewKind: MirrorKindOf<'review'> = {
   table: reviews,
   storedStatus: { column: reviews.status },
   retrieve: (stripe, id, options) => stripe.reviews.retrieve(id, {}, options),
-  listPage: (stripe, params, options) => apiPage(stripe.reviews.list(params, options)),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.reviews.list(params, options)),
   handler: upsertHandler(KINDS.review.handler, reviews, reviewRow),
 };

@@ -1,12 +1,13 @@
 /** Payment methods (the card on file) and the setup intents that save them. */
 import type Stripe from 'stripe';
 import { KINDS } from '../../common/kinds';
+import type { StripeApi } from '../../common/stripe-api';
 import type { StripeEvent } from '../../common/stripe-event';
 import { paymentMethods, setupIntents } from '../../db/schema';
 import { eventObject, int, ref, requireText, str, sub } from '../read';
 import type { ListPage, ListParams, MirrorKindOf } from './define';
 import { upsertHandler, versionOf } from './simple';
-import { apiPage, perCustomerPage } from './list-page';
+import { allPages, apiPage, perCustomerPage } from './list-page';
 
 /** detached is final; a payment method without a customer that was never detached is unattached. */
 export function paymentMethodStatus(eventType: string, customerId: string | null): string {
@@ -55,14 +56,18 @@ export function setupIntentRow(event: StripeEvent): typeof setupIntents.$inferIn
 
 /** Payment methods are listed per customer (the account-wide list is for Treasury only). */
 function listPaymentMethods(
-  stripe: Stripe,
+  api: StripeApi,
   params: ListParams,
   options: Stripe.RequestOptions,
 ): Promise<ListPage> {
-  return perCustomerPage(stripe, params, options, (customer) =>
-    stripe.customers
-      .listPaymentMethods(customer.id, { limit: 100 }, options)
-      .autoPagingToArray({ limit: 10_000 }),
+  return perCustomerPage(api, params, options, (customer) =>
+    allPages(api, (stripe, after) =>
+      stripe.customers.listPaymentMethods(
+        customer.id,
+        { limit: 100, ...(after && { starting_after: after }) },
+        options,
+      ),
+    ),
   );
 }
 
@@ -78,6 +83,6 @@ export const setupIntentKind: MirrorKindOf<'setup_intent'> = {
   table: setupIntents,
   storedStatus: { column: setupIntents.status },
   retrieve: (stripe, id, options) => stripe.setupIntents.retrieve(id, {}, options),
-  listPage: (stripe, params, options) => apiPage(stripe.setupIntents.list(params, options)),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.setupIntents.list(params, options)),
   handler: upsertHandler(KINDS.setup_intent.handler, setupIntents, setupIntentRow),
 };

@@ -82,9 +82,7 @@ describe('Stripe API calls are well formed (stripe-mock)', () => {
 
   it('lists a page of every kind the way the initial sync does, --since included', async () => {
     for (const name of KIND_NAMES) {
-      const page = await api.call(`list ${name}`, (stripe) =>
-        MIRROR_KINDS[name].listPage(stripe, { limit: 3, created: { gte: 1_700_000_000 } }, {}),
-      );
+      const page = await MIRROR_KINDS[name].listPage(api, { limit: 3, created: { gte: 1_700_000_000 } }, {});
       assert.ok(Array.isArray(page.data), name);
       assert.ok(
         page.data.every((object) => typeof object === 'object'),

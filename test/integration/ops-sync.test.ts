@@ -267,6 +267,38 @@ describe('ops sync: the initial sync of an existing account', () => {
       'the sync cancelled',
     );
   });
+
+  it('lists per-customer kinds customer by customer, every call under the token bucket', async () => {
+    const account = 'acct_syncnested';
+    seedAccount(stack.fake, 'n', { customers: 25, subscriptions: 0, invoices: 0 }, account);
+    const taxId = {
+      ...fixtureEvent('customer.tax_id.created').data.object,
+      id: 'txi_n3',
+      customer: 'cus_n3',
+    };
+    const card = { ...fixtureEvent('payment_method.attached').data.object, id: 'pm_n7', customer: 'cus_n7' };
+    stack.fake.setObject(taxId, { account });
+    stack.fake.setObject(card, { account });
+    const before = stack.fake.requests.length;
+    await syncCommand(stack.ops, { action: 'start', account, objects: ['tax_ids', 'payment_methods'] });
+    const status = await finished(account);
+    assert.deepEqual(
+      status.state.progress.map(({ kind, listed, applied, pages }) => ({ kind, listed, applied, pages })),
+      [
+        // 25 customers, 10 a page.
+        { kind: 'tax_id', listed: 1, applied: 1, pages: 3 },
+        { kind: 'payment_method', listed: 1, applied: 1, pages: 3 },
+      ],
+    );
+    const calls = stack.fake.requests.slice(before).filter((request) => request.account === account);
+    assert.equal(calls.filter((request) => /\/tax_ids$/.test(request.path)).length, 25);
+    assert.equal(calls.filter((request) => /\/payment_methods$/.test(request.path)).length, 25);
+    const [row] = await query<{ account: string }>(
+      stack.database.db,
+      sql`select account from payment_methods where id = 'pm_n7'`,
+    );
+    assert.equal(row?.account, account);
+  });
 });
 
 /** The one sync a command line without STRIPE_CONNECT_ACCOUNTS covers. */

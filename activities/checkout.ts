@@ -1,10 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { KINDS } from '../common/kinds';
 import type { StripeEvent } from '../common/stripe-event';
 import { checkoutSessions } from '../db/schema';
 import type { ActivityDeps } from './deps';
 import { invalidPayload } from './errors';
-import { sourceEvent, upsertIfNewer } from './guarded-upsert';
+import { sameAccount, sourceEvent, upsertIfNewer } from './guarded-upsert';
 import { applyOnce } from './ledger';
 import type { HandlerResult } from './ledger';
 import type { RefetchOrigin } from './refetch';
@@ -62,11 +62,7 @@ export function checkoutSessionRow(
     currency: str(session.currency),
     fulfilledAt: fulfilledBefore ?? (SETTLED.has(paymentStatus) ? now : null),
     livemode: event.livemode,
-    ...sourceEvent({
-      eventId: event.id,
-      created: event.created,
-      rank: checkoutRank(event.type, status, paymentStatus),
-    }),
+    ...sourceEvent(event, checkoutRank(event.type, status, paymentStatus)),
   };
 }
 
@@ -83,7 +79,9 @@ export function createCheckoutActivities({ db, clock = () => new Date() }: Activ
         const [stored] = await tx
           .select({ fulfilledAt: checkoutSessions.fulfilledAt })
           .from(checkoutSessions)
-          .where(eq(checkoutSessions.id, session.id))
+          .where(
+            and(eq(checkoutSessions.id, session.id), sameAccount(checkoutSessions.account, event.account)),
+          )
           .for('update');
         const row = checkoutSessionRow(event, clock(), stored?.fulfilledAt ?? null);
         return (await upsertIfNewer(tx, checkoutSessions, row)) ? 'applied' : 'stale';

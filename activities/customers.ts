@@ -23,11 +23,7 @@ export function customerRow(event: StripeEvent): typeof customers.$inferInsert {
       : (ref(sub(customer.invoice_settings).default_payment_method) ?? ref(customer.default_source)),
     livemode: event.livemode,
     metadata: deleted ? null : ((customer.metadata as Record<string, string> | undefined) ?? null),
-    ...sourceEvent({
-      eventId: event.id,
-      created: event.created,
-      rank: statusRank('customer', deleted ? 'deleted' : 'active'),
-    }),
+    ...sourceEvent(event, statusRank('customer', deleted ? 'deleted' : 'active')),
   };
 }
 

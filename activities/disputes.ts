@@ -20,7 +20,7 @@ export function disputeRow(event: StripeEvent): typeof disputes.$inferInsert {
     amount: int(dispute.amount) ?? 0,
     currency: requireText(event, dispute.currency, 'currency'),
     livemode: event.livemode,
-    ...sourceEvent({ eventId: event.id, created: event.created, rank: statusRank('dispute', status) }),
+    ...sourceEvent(event, statusRank('dispute', status)),
   };
 }
 

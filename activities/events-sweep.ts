@@ -46,6 +46,8 @@ export interface SweepOptions {
   deliverySuccess?: false | undefined;
   /** List and count, start nothing. */
   dryRun?: boolean | undefined;
+  /** A connected account's events (the Stripe-Account header); the platform's when absent. */
+  account?: string | null | undefined;
   /** Called after each page, for heartbeats and progress output. */
   onPage?: ((progress: SweepResult) => void) | undefined;
 }
@@ -108,9 +110,16 @@ export async function sweepStripeEvents(deps: SweepDeps, options: SweepOptions):
   let startingAfter: string | undefined;
   for (;;) {
     const page = await deps.stripeApi.call('events.list', (stripe) =>
-      stripe.events.list(listParams(options, clamped.since, startingAfter)),
+      stripe.events.list(
+        listParams(options, clamped.since, startingAfter),
+        options.account ? { stripeAccount: options.account } : {},
+      ),
     );
-    const events = page.data as unknown as StripeEvent[];
+    // A connected account's events listed with its header may not name it: their handlers must
+    // know which account's rows they change.
+    const events = (page.data as unknown as StripeEvent[]).map((event) =>
+      options.account && !event.account ? { ...event, account: options.account } : event,
+    );
     result.listed += events.length;
     if (events[0] && result.newestCreated === undefined) result.newestCreated = events[0].created;
     await startMissing(deps, starter, events, options.dryRun === true, result);
@@ -122,6 +131,7 @@ export async function sweepStripeEvents(deps: SweepDeps, options: SweepOptions):
   logger.info(
     {
       since: result.since,
+      account: options.account ?? null,
       listed: result.listed,
       started: result.started,
       alreadyRecorded: result.alreadyRecorded,
@@ -220,4 +230,26 @@ async function wouldStart(client: Client, eventId: string): Promise<'started' | 
     if (err instanceof WorkflowNotFoundError) return 'started';
     throw err;
   }
+}
+
+/** The sweeps of several accounts as one result: counts added, the warnings and ids of all. */
+export function sumSweeps(results: readonly SweepResult[]): SweepResult {
+  const [first, ...rest] = results;
+  if (!first) throw new Error('sumSweeps: no sweep to sum');
+  const sum: SweepResult = { ...first, startedIds: [...first.startedIds], warnings: [...first.warnings] };
+  for (const result of rest) {
+    sum.listed += result.listed;
+    sum.started += result.started;
+    sum.alreadyRecorded += result.alreadyRecorded;
+    sum.alreadyStarted += result.alreadyStarted;
+    sum.unhandled += result.unhandled;
+    sum.skippedInvalid += result.skippedInvalid;
+    sum.refusedByTemporal += result.refusedByTemporal;
+    if (result.newestCreated !== undefined) {
+      sum.newestCreated = Math.max(sum.newestCreated ?? result.newestCreated, result.newestCreated);
+    }
+    sum.startedIds.push(...result.startedIds.slice(0, Math.max(0, 1000 - sum.startedIds.length)));
+    for (const warning of result.warnings) if (!sum.warnings.includes(warning)) sum.warnings.push(warning);
+  }
+  return sum;
 }

@@ -1,33 +1,39 @@
 import { getTableColumns, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import type { EventVersion } from './ordering';
 import type { Tx } from './tx';
 
 type MirrorTable = PgTable & {
   id: PgColumn;
+  account: PgColumn;
   sourceEventId: PgColumn;
   sourceEventCreated: PgColumn;
   sourceEventRank: PgColumn;
 };
 
-export function sourceEvent(version: EventVersion): {
-  sourceEventId: string;
-  sourceEventCreated: number;
-  sourceEventRank: number;
-} {
+/** The row's account and version columns, as written by `event` in a state of lifecycle `rank`. */
+export function sourceEvent(
+  event: { id: string; created: number; account?: string | null | undefined },
+  rank: number,
+): { account: string | null; sourceEventId: string; sourceEventCreated: number; sourceEventRank: number } {
   return {
-    sourceEventId: version.eventId,
-    sourceEventCreated: version.created,
-    sourceEventRank: version.rank,
+    account: event.account || null,
+    sourceEventId: event.id,
+    sourceEventCreated: event.created,
+    sourceEventRank: rank,
   };
 }
 
-/** `SET col = excluded.col` for every column but the key: "take the incoming row". */
+/** `column IS NOT DISTINCT FROM account`: the platform's null account matches itself. */
+export function sameAccount(column: PgColumn, account: string | null | undefined): SQL {
+  return sql`${column} is not distinct from ${account || null}`;
+}
+
+/** `SET col = excluded.col` for every column but the key (account, id): "take the incoming row". */
 export function excludedColumns(table: PgTable): Record<string, SQL> {
   const set: Record<string, SQL> = {};
   for (const [key, column] of Object.entries(getTableColumns(table))) {
-    if (key !== 'id') set[key] = sql.raw(`excluded."${column.name}"`);
+    if (key !== 'id' && key !== 'account') set[key] = sql.raw(`excluded."${column.name}"`);
   }
   return set;
 }
@@ -53,7 +59,8 @@ export async function upsertIfNewer<TTable extends MirrorTable>(
     .insert(table)
     .values(row)
     .onConflictDoUpdate({
-      target: table.id,
+      // (account, id): the same id under two accounts is two objects, each with its own guard.
+      target: [table.account, table.id],
       set,
       // COLLATE "C": the event-id tiebreak must not depend on the database's locale.
       setWhere: sql`(excluded.source_event_created, excluded.source_event_rank, excluded.source_event_id collate "C")

@@ -1,9 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { KINDS } from '../common/kinds';
 import type { StripeEvent, StripeObject } from '../common/stripe-event';
 import { invoices } from '../db/schema';
 import type { ActivityDeps } from './deps';
-import { sourceEvent, upsertIfNewer } from './guarded-upsert';
+import { sameAccount, sourceEvent, upsertIfNewer } from './guarded-upsert';
 import { applyOnce } from './ledger';
 import type { HandlerResult } from './ledger';
 import type { RefetchOrigin } from './refetch';
@@ -72,7 +72,7 @@ export function invoiceRow(event: StripeEvent): InvoiceRow {
     discountIds: discountIds(invoice),
     totalDiscountAmount: totalDiscountAmount(invoice),
     livemode: event.livemode,
-    ...sourceEvent({ eventId: event.id, created: event.created, rank: statusRank('invoice', status) }),
+    ...sourceEvent(event, statusRank('invoice', status)),
   };
 }
 
@@ -85,7 +85,10 @@ export function invoiceRow(event: StripeEvent): InvoiceRow {
 async function notifyUnlessSettled(tx: Tx, event: StripeEvent, row: InvoiceRow): Promise<boolean> {
   const kind = NOTIFICATION_KINDS[event.type];
   if (!kind) return false;
-  const [stored] = await tx.select({ status: invoices.status }).from(invoices).where(eq(invoices.id, row.id));
+  const [stored] = await tx
+    .select({ status: invoices.status })
+    .from(invoices)
+    .where(and(eq(invoices.id, row.id), sameAccount(invoices.account, row.account)));
   if (stored && SETTLED_STATUSES.has(stored.status)) return false;
   await enqueueNotification(tx, { eventId: event.id, kind, customerId: row.customerId, objectId: row.id });
   return true;

@@ -23,7 +23,7 @@ export function paymentIntentRow(event: StripeEvent): typeof paymentIntents.$inf
     currency: requireText(event, intent.currency, 'currency'),
     lastPaymentErrorCode: str(lastError?.code),
     livemode: event.livemode,
-    ...sourceEvent({ eventId: event.id, created: event.created, rank: paymentIntentRank(status, lastError) }),
+    ...sourceEvent(event, paymentIntentRank(status, lastError)),
   };
 }
 
@@ -72,11 +72,7 @@ export function chargeRow(event: StripeEvent): typeof charges.$inferInsert {
     currency: requireText(event, charge.currency, 'currency'),
     failureCode: str(charge.failure_code),
     livemode: event.livemode,
-    ...sourceEvent({
-      eventId: event.id,
-      created: event.created,
-      rank: chargeRank(status, bool(charge.captured), amountRefunded, refunded),
-    }),
+    ...sourceEvent(event, chargeRank(status, bool(charge.captured), amountRefunded, refunded)),
   };
 }
 
@@ -97,7 +93,7 @@ function refundRowFrom(
     currency: requireText(event, refund.currency, `currency of refund ${id}`),
     reason: str(refund.reason),
     livemode: event.livemode,
-    ...sourceEvent({ eventId: event.id, created: event.created, rank: statusRank('refund', status) }),
+    ...sourceEvent(event, statusRank('refund', status)),
   };
 }
 

@@ -1,7 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { eq } from 'drizzle-orm';
 import { reconcileCursors } from '../db/schema';
-import { nowSeconds, sweepStripeEvents } from './events-sweep';
+import { accountsToCover } from '../common/stripe-api';
+import { nowSeconds, sumSweeps, sweepStripeEvents } from './events-sweep';
 import type { SweepDeps, SweepResult } from './events-sweep';
 
 /**
@@ -32,29 +33,53 @@ export const DEFAULT_RECONCILE_INPUT: ReconcileInput = {
   firstRunLookbackSeconds: 3600,
 };
 
-/** The activity behind the reconcile schedule: one pass from the persisted cursor to now. */
+/** The platform's cursor is `cursorName`; a connected account's is `cursorName:acct_...`. */
+export function cursorNameFor(cursorName: string, account: string | null): string {
+  return account ? `${cursorName}:${account}` : cursorName;
+}
+
+/**
+ * The activity behind the reconcile schedule: one pass from each account's persisted cursor to
+ * now, the platform's and then each connected account's of STRIPE_CONNECT_ACCOUNTS.
+ */
 export async function reconcileOnce(deps: SweepDeps, input: ReconcileInput): Promise<ReconcileResult> {
   const passStarted = nowSeconds(deps.clock);
+  const results: SweepResult[] = [];
+  for (const account of await accountsToCover(deps.stripeApi)) {
+    results.push(await reconcileAccount(deps, input, account, passStarted));
+  }
+  const result = sumSweeps(results);
+  return { ...result, cursor: passStarted, startedIds: result.startedIds.slice(0, 100) };
+}
+
+async function reconcileAccount(
+  deps: SweepDeps,
+  input: ReconcileInput,
+  account: string | null,
+  passStarted: number,
+): Promise<SweepResult> {
+  const name = cursorNameFor(input.cursorName, account);
   const [cursor] = await deps.db
     .select({ created: reconcileCursors.created })
     .from(reconcileCursors)
-    .where(eq(reconcileCursors.name, input.cursorName));
+    .where(eq(reconcileCursors.name, name));
   const since = cursor ? cursor.created - input.overlapSeconds : passStarted - input.firstRunLookbackSeconds;
   // All events, not only undelivered ones: an endpoint Stripe disabled has no failed deliveries to show.
   const result = await sweepStripeEvents(deps, {
     since,
-    onPage: (progress) => heartbeat({ listed: progress.listed, started: progress.started }),
+    account,
+    onPage: (progress) => heartbeat({ account, listed: progress.listed, started: progress.started }),
   });
   // The cursor moves only after a complete pass, to when it began: every event created before
   // then has been listed (the overlap covers the API's listing lag and clock skew).
   await deps.db
     .insert(reconcileCursors)
-    .values({ name: input.cursorName, created: passStarted })
+    .values({ name, created: passStarted })
     .onConflictDoUpdate({
       target: reconcileCursors.name,
       set: { created: passStarted, updatedAt: new Date() },
     });
-  return { ...result, cursor: passStarted, startedIds: result.startedIds.slice(0, 100) };
+  return result;
 }
 
 function heartbeat(details: unknown): void {

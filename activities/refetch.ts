@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { ConfigError } from '../common/config';
 import { KIND_NAMES, kindSpec } from '../common/kinds';
 import type { StripeApi } from '../common/stripe-api';
 import { refId } from '../common/stripe-event';
 import type { StripeEvent } from '../common/stripe-event';
 import type { Database } from '../db/client';
+import { sameAccount } from './guarded-upsert';
 import { mirrorKind, MIRROR_KINDS } from './kinds';
 import { fetchFromStripe, withFetchedObject } from './stripe-fetch';
 import { prepareThinEvent } from './thin-events';
@@ -42,7 +43,12 @@ interface StoredVersion {
   final: boolean;
 }
 
-async function storedVersion(db: Database, kind: string, id: string): Promise<StoredVersion | undefined> {
+async function storedVersion(
+  db: Database,
+  kind: string,
+  id: string,
+  account: string | null | undefined,
+): Promise<StoredVersion | undefined> {
   const mirror = mirrorKind(kind);
   if (!mirror) return undefined;
   const status = mirror.storedStatus;
@@ -53,7 +59,11 @@ async function storedVersion(db: Database, kind: string, id: string): Promise<St
       ...(status && { status: status.column }),
     })
     .from(mirror.table)
-    .where(eq(mirror.table.id, id))) as { created: number; eventId: string; status?: unknown }[];
+    .where(and(eq(mirror.table.id, id), sameAccount(mirror.table.account, account)))) as {
+    created: number;
+    eventId: string;
+    status?: unknown;
+  }[];
   if (!row) return undefined;
   const state = status ? (status.read?.(row.status) ?? String(row.status)) : undefined;
   const final: readonly string[] = kindSpec(kind)?.final ?? [];
@@ -118,7 +128,7 @@ export function createRefetcher({
       const id = refId(object[kindSpec(kind)?.key ?? 'id']);
       if (!retrieve || !id) return { event };
 
-      const stored = await storedVersion(db, kind, id);
+      const stored = await storedVersion(db, kind, id, event.account);
       if (stored?.final) return { event };
       const tie = stored !== undefined && stored.created === event.created && stored.eventId !== event.id;
       if (!configured.has(kind) && !tie && !mirror.partial?.(object)) return { event };

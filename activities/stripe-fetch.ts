@@ -27,12 +27,16 @@ export async function fetchFromStripe(
     return { object: { ...object }, stripeTime: Number.isNaN(date) ? undefined : Math.floor(date / 1000) };
   } catch (err) {
     if (err instanceof Stripe.errors.StripeInvalidRequestError && err.statusCode === 404) return undefined;
-    // Only Stripe's error type and status leave: its message may quote input.
-    if (err instanceof Stripe.errors.StripeError) {
-      throw new Error(`Stripe API ${err.type} (${err.statusCode ?? 'no status'}) on ${what}`);
-    }
-    throw err;
+    throw withoutStripeMessage(err, what);
   }
+}
+
+/** Only Stripe's error type and status leave: its message may quote input. Other errors pass as they are. */
+export function withoutStripeMessage(err: unknown, what: string): unknown {
+  if (err instanceof Stripe.errors.StripeError) {
+    return new Error(`Stripe API ${err.type} (${err.statusCode ?? 'no status'}) on ${what}`);
+  }
+  return err;
 }
 
 /**

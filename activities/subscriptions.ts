@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { StripeEvent, StripeObject } from '../common/stripe-event';
 import { entitlements, subscriptionItems, subscriptions } from '../db/schema';
 import type { ActivityDeps } from './deps';
-import { excludedColumns, sourceEvent, upsertIfNewer } from './guarded-upsert';
+import { excludedColumns, sameAccount, sourceEvent, upsertIfNewer } from './guarded-upsert';
 import { applyOnce } from './ledger';
 import type { HandlerResult } from './ledger';
 import type { RefetchOrigin } from './refetch';
@@ -36,7 +36,10 @@ export const ACCESS_STATUSES: ReadonlySet<string> = new Set(['trialing', 'active
  * The items as rows. Since API 2025-03-31.basil each item carries its own billing period; before
  * that only the subscription did, and every item shared it, so old payloads fall back to it.
  */
-function itemRows(subscription: StripeObject & { id: string }): SubscriptionItemRow[] {
+function itemRows(
+  subscription: StripeObject & { id: string },
+  account: string | null,
+): SubscriptionItemRow[] {
   const rows = new Map<string, SubscriptionItemRow>();
   for (const item of listData(subscription.items)) {
     const id = str(item.id);
@@ -45,6 +48,7 @@ function itemRows(subscription: StripeObject & { id: string }): SubscriptionItem
     const price = (item.price ?? item.plan) as Record<string, unknown> | null | undefined;
     rows.set(id, {
       id,
+      account,
       subscriptionId: subscription.id,
       priceId: ref(price),
       productId:
@@ -65,14 +69,14 @@ const earliest = (dates: (Date | null | undefined)[]) => extreme(dates, Math.min
 const latest = (dates: (Date | null | undefined)[]) => extreme(dates, Math.max);
 
 export function subscriptionItemRows(event: StripeEvent): SubscriptionItemRow[] {
-  return itemRows(eventObject(event, 'subscription'));
+  return itemRows(eventObject(event, 'subscription'), event.account || null);
 }
 
 export function subscriptionRow(event: StripeEvent): SubscriptionRow {
   const subscription = eventObject(event, 'subscription');
   const customerId = requireRef(event, subscription.customer, 'customer');
   const status = requireText(event, subscription.status, 'status');
-  const items = itemRows(subscription);
+  const items = itemRows(subscription, event.account || null);
   return {
     id: subscription.id,
     customerId,
@@ -91,7 +95,7 @@ export function subscriptionRow(event: StripeEvent): SubscriptionRow {
     latestInvoiceId: ref(subscription.latest_invoice),
     discountIds: discountIds(subscription),
     livemode: event.livemode,
-    ...sourceEvent({ eventId: event.id, created: event.created, rank: statusRank('subscription', status) }),
+    ...sourceEvent(event, statusRank('subscription', status)),
   };
 }
 
@@ -107,6 +111,7 @@ export function entitlementRows(
     const seen = byProduct.get(item.productId);
     const quantity = seen?.quantity == null ? item.quantity : seen.quantity + (item.quantity ?? 0);
     byProduct.set(item.productId, {
+      account: subscription.account ?? null,
       subscriptionId: subscription.id,
       productId: item.productId,
       customerId: subscription.customerId,
@@ -132,16 +137,21 @@ export function createSubscriptionActivities({ db }: ActivityDeps) {
       return applyOnce(db, { event, refetched }, 'applySubscriptionEvent', async (tx) => {
         const written = await upsertIfNewer(tx, subscriptions, row);
         if (written) {
-          await tx.delete(subscriptionItems).where(eq(subscriptionItems.subscriptionId, row.id));
+          const ofRow = (table: typeof subscriptionItems | typeof entitlements) =>
+            and(eq(table.subscriptionId, row.id), sameAccount(table.account, row.account));
+          await tx.delete(subscriptionItems).where(ofRow(subscriptionItems));
           // Upsert, not insert: an item id already stored under another subscription (only
           // synthetic data does that) must not become an error that retries forever.
           if (items.length > 0) {
             await tx
               .insert(subscriptionItems)
               .values(items)
-              .onConflictDoUpdate({ target: subscriptionItems.id, set: excludedColumns(subscriptionItems) });
+              .onConflictDoUpdate({
+                target: [subscriptionItems.account, subscriptionItems.id],
+                set: excludedColumns(subscriptionItems),
+              });
           }
-          await tx.delete(entitlements).where(eq(entitlements.subscriptionId, row.id));
+          await tx.delete(entitlements).where(ofRow(entitlements));
           const granted = entitlementRows(row, items);
           if (granted.length > 0) await tx.insert(entitlements).values(granted);
         }
@@ -154,7 +164,7 @@ export function createSubscriptionActivities({ db }: ActivityDeps) {
         const [stored] = await tx
           .select({ status: subscriptions.status })
           .from(subscriptions)
-          .where(eq(subscriptions.id, row.id));
+          .where(and(eq(subscriptions.id, row.id), sameAccount(subscriptions.account, row.account)));
         if (stored?.status !== 'trialing') return written ? 'applied' : 'stale';
         await enqueueNotification(tx, {
           eventId: event.id,

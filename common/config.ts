@@ -34,6 +34,32 @@ export interface StripeApiConfig {
   baseUrl: string | undefined;
   /** Token bucket refill rate; Stripe allows 100 read requests/s in live mode, 25 in test mode. */
   requestsPerSecond: number;
+  /** STRIPE_CONNECT_ACCOUNTS: connected accounts reconcile, backfill and sync cover besides the platform. */
+  connectAccounts?: ConnectAccounts | undefined;
+}
+
+/** Connected accounts by id, or `all` of them (listed with `stripe.accounts.list` when needed). */
+export type ConnectAccounts = readonly string[] | 'all';
+
+const ACCOUNT_ID = /^acct_[A-Za-z0-9]+$/;
+
+/** `acct_1,acct_2` or `all`; unset: none, the platform account alone. */
+export function parseConnectAccounts(raw: string | undefined): ConnectAccounts {
+  if (raw === undefined) return [];
+  if (raw === 'all') return 'all';
+  const ids = raw
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  const bad = ids.filter((id) => !ACCOUNT_ID.test(id));
+  if (bad.length > 0) {
+    throw new ConfigError(
+      `STRIPE_CONNECT_ACCOUNTS must be "all" or connected account ids (acct_...), comma-separated; got ${bad
+        .map((id) => `"${id}"`)
+        .join(', ')}`,
+    );
+  }
+  return [...new Set(ids)];
 }
 
 export interface WorkerConfig {
@@ -118,7 +144,12 @@ export function loadStripeApiConfig(env: Env = process.env): StripeApiConfig | u
   if (baseUrl !== undefined && !/^https?:\/\/[^/]+\/?$/.test(baseUrl)) {
     throw new ConfigError(`STRIPE_API_BASE must look like http://host:port, got "${baseUrl}"`);
   }
-  return { apiKey, baseUrl, requestsPerSecond: positiveInt(env, 'STRIPE_API_REQUESTS_PER_SECOND', 20) };
+  return {
+    apiKey,
+    baseUrl,
+    requestsPerSecond: positiveInt(env, 'STRIPE_API_REQUESTS_PER_SECOND', 20),
+    connectAccounts: parseConnectAccounts(optional(env, 'STRIPE_CONNECT_ACCOUNTS')),
+  };
 }
 
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {

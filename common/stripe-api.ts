@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Stripe from 'stripe';
-import type { StripeApiConfig } from './config';
+import type { ConnectAccounts, StripeApiConfig } from './config';
 import { logger } from './logger';
 
 /**
@@ -13,6 +13,26 @@ export interface StripeApi {
   readonly stripe: Stripe;
   /** One call under the token bucket; a 429 waits Retry-After (or backoff) and tries again, a bounded number of times. */
   call<T>(what: string, fn: (stripe: Stripe) => Promise<T>): Promise<T>;
+  /** The connected accounts to cover besides the platform (STRIPE_CONNECT_ACCOUNTS). */
+  readonly connectAccounts: ConnectAccounts;
+}
+
+/**
+ * The accounts reconcile, backfill and sync cover: the platform (null) first, then the configured
+ * connected accounts, or every one the platform has when configured as `all`.
+ */
+export async function accountsToCover(api: StripeApi): Promise<(string | null)[]> {
+  if (api.connectAccounts !== 'all') return [null, ...api.connectAccounts];
+  const ids: string[] = [];
+  for (let after: string | undefined, more = true; more;) {
+    const page = await api.call('accounts.list', (stripe) =>
+      stripe.accounts.list({ limit: 100, ...(after && { starting_after: after }) }),
+    );
+    ids.push(...page.data.map((account) => account.id));
+    after = page.data.at(-1)?.id;
+    more = page.has_more && after !== undefined;
+  }
+  return [null, ...ids];
 }
 
 /** The API version this SDK's types describe; every request pins it, whatever the account's default. */
@@ -89,6 +109,7 @@ export function createStripeApi(config: StripeApiConfig, stripe = createStripeCl
   const bucket = new TokenBucket(config.requestsPerSecond);
   return {
     stripe,
+    connectAccounts: config.connectAccounts ?? [],
     async call(what, fn) {
       for (let attempt = 0; ; attempt++) {
         await bucket.take();

@@ -9,6 +9,8 @@ export interface Banner {
   secretSource: string;
   payloads: string;
   codecUrl: string | undefined;
+  /** STRIPE_API_KEY is set: the initial sync can fill the mirror with the account's existing objects. */
+  canSync?: boolean;
 }
 
 /** What `npm start` prints once everything runs: where things are, and what to try first. */
@@ -29,7 +31,13 @@ export function printBanner(banner: Banner): void {
   Signing secret  ${banner.secret} (${banner.secretSource === 'STRIPE_WEBHOOK_SECRET' ? 'from STRIPE_WEBHOOK_SECRET' : `saved in ${banner.secretSource}`})
   Payloads        ${banner.payloads}${codec}
 
-  Send a signed sample event:   npm run send -- customer.subscription.created
+${
+  banner.canSync
+    ? `  Load the account's existing objects (once):  npm run ops -- sync
+    progress: npm run ops -- sync --status   (live events keep arriving; the newest state wins)
+`
+    : ''
+}  Send a signed sample event:   npm run send -- customer.subscription.created
   Forward real test events:     stripe listen --forward-to http://localhost:${banner.port}/webhooks/stripe
     then restart with STRIPE_WEBHOOK_SECRET=<the whsec_ it prints>,${banner.secret}
   Stop with Ctrl-C.

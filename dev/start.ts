@@ -134,6 +134,7 @@ async function main(): Promise<void> {
       ? `encrypted with key ${temporal.payloadKeys[0]?.id} (${keys.source ?? 'configured'})`
       : 'plaintext (TEMPORAL_PAYLOAD_ENCRYPTION=off)',
     codecUrl: codecServer?.url,
+    canSync: worker.scheduleId !== undefined,
   });
 
   // Worker.run() resolves once Runtime's SIGINT/SIGTERM handling has drained it.

@@ -15,6 +15,8 @@ import { redrive, renderRedrive } from './commands/redrive';
 import { renderReplay, replayEvent } from './commands/replay';
 import { eventStatus, renderStatus } from './commands/status';
 import { findStuck, renderStuck } from './commands/stuck';
+import { renderSync, syncAccounts, syncCommand } from './commands/sync';
+import type { SyncAction, SyncCommandResult } from './commands/sync';
 
 export const USAGE = `Usage: stripe-temporal-ops <command> [options] [--json]
 
@@ -29,7 +31,13 @@ export const USAGE = `Usage: stripe-temporal-ops <command> [options] [--json]
   pause-handler <name> [--reason R]        stop one handler everywhere; its events wait, others go on
   resume-handler <name>                    let them through again
   backfill --since 3d [--types a,b]        start the events Stripe did not deliver (--all: every event) from
-           [--all] [--dry-run]             its Events API (30 days); already processed ones dedupe
+           [--all] [--dry-run]             its Events API (30 days); already processed ones dedupe. The platform's
+           [--account acct_...]            and STRIPE_CONNECT_ACCOUNTS' events, or one account's
+  sync [--objects customers,invoices,...]  initial sync: list every object of the account from Stripe's API into the
+       [--since DATE] [--account acct_...] mirror, as a workflow (one per account); live events still win
+       [--dry-run] [--page-size N]
+  sync --status|--pause|--resume|--cancel  the running sync's progress line and per-kind counts, or control it
+       [--account acct_...]
 
 Handlers: ${HANDLER_NAMES.join(', ')}
 Environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, DATABASE_URL, STRIPE_API_KEY,
@@ -51,6 +59,13 @@ const OPTIONS = {
   since: { type: 'string' },
   types: { type: 'string' },
   all: { type: 'boolean' },
+  objects: { type: 'string' },
+  account: { type: 'string' },
+  'page-size': { type: 'string' },
+  status: { type: 'boolean' },
+  pause: { type: 'boolean' },
+  resume: { type: 'boolean' },
+  cancel: { type: 'boolean' },
 } as const;
 
 export interface CommandOutput {
@@ -58,6 +73,14 @@ export interface CommandOutput {
   text: string;
   /** Non-zero when the command worked but found something wrong (redrive errors). */
   exitCode: number;
+}
+
+/** `--account acct_...`: one connected account instead of those STRIPE_CONNECT_ACCOUNTS names. */
+function accountOption(raw: string | undefined): string | undefined {
+  if (raw !== undefined && !/^acct_[A-Za-z0-9]+$/.test(raw)) {
+    throw new UsageError(`--account must be a connected account id (acct_...), got "${raw}"`);
+  }
+  return raw;
 }
 
 function positiveInt(raw: string | undefined, name: string): number | undefined {
@@ -129,8 +152,32 @@ export async function runCommand(ops: Ops, argv: string[]): Promise<CommandOutpu
           .filter(Boolean),
         all: values.all,
         dryRun: values['dry-run'],
+        account: accountOption(values.account),
       });
       return done(result, renderBackfill(result));
+    }
+    case 'sync': {
+      const actions = (['status', 'pause', 'resume', 'cancel'] as const).filter((action) => values[action]);
+      if (actions.length > 1) throw new UsageError(`sync takes one of --${actions.join(', --')}`);
+      const action: SyncAction = actions[0] ?? 'start';
+      const syncs: SyncCommandResult[] = [];
+      for (const account of await syncAccounts(ops, accountOption(values.account))) {
+        syncs.push(
+          await syncCommand(ops, {
+            action,
+            objects: values.objects
+              ?.split(',')
+              .map((name) => name.trim())
+              .filter(Boolean),
+            since: values.since ? parseSince(values.since) : undefined,
+            account: account ?? undefined,
+            dryRun: values['dry-run'],
+            pageSize: positiveInt(values['page-size'], '--page-size'),
+          }),
+        );
+      }
+      const refused = syncs.some((sync) => sync.started === false || sync.workflowStatus === 'NOT_FOUND');
+      return done({ syncs }, syncs.map(renderSync).join('\n\n'), refused ? 1 : 0);
     }
     case undefined:
       throw new UsageError('name a command');

@@ -6,6 +6,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createProviderActivities } from '../activities/provider-events';
 import { createReconcileActivities } from '../activities/reconcile';
+import { createSyncActivities } from '../activities/sync';
 import type { TemporalConfig } from '../common/config';
 import { createDataConverter } from '../common/data-converter';
 import type { StripeApi } from '../common/stripe-api';
@@ -50,6 +51,8 @@ export async function createStripeWorker({
     stripeApi && client
       ? createReconcileActivities({ db, client, stripeApi, taskQueue: temporal.taskQueue })
       : {};
+  // The initial sync lists Stripe's API: only a worker with STRIPE_API_KEY runs its pages.
+  const sync = stripeApi ? createSyncActivities({ db, stripeApi }) : {};
   return Worker.create({
     ...workerTuning,
     connection,
@@ -60,6 +63,7 @@ export async function createStripeWorker({
     activities: {
       ...createActivities({ db, stripeApi, refetchObjects }),
       ...reconcile,
+      ...sync,
       ...createProviderActivities({ db }),
     },
   });

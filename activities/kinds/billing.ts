@@ -1,12 +1,14 @@
 /** Subscription schedules, credit notes, invoice payments and customers' tax ids. */
 import type Stripe from 'stripe';
 import { KINDS } from '../../common/kinds';
+import type { StripeApi } from '../../common/stripe-api';
 import type { StripeEvent } from '../../common/stripe-event';
 import { creditNotes, invoicePayments, subscriptionSchedules, taxIds } from '../../db/schema';
 import { eventObject, int, maybeBool, ref, requireRef, requireText, str, sub, time } from '../read';
 import { deletedFlag } from './define';
-import type { ListParams, MirrorKindOf } from './define';
+import type { ListPage, ListParams, MirrorKindOf } from './define';
 import { deletable, metadataOf, upsertHandler, versionOf } from './simple';
+import { allPages, apiPage, perCustomerPage } from './list-page';
 
 export function subscriptionScheduleRow(event: StripeEvent): typeof subscriptionSchedules.$inferInsert {
   const schedule = eventObject(event, 'subscription_schedule');
@@ -86,17 +88,24 @@ export function taxIdRow(event: StripeEvent): typeof taxIds.$inferInsert {
 }
 
 /** Tax ids are listed per customer; the account-wide list holds the account's own. */
-async function* listTaxIds(stripe: Stripe, params: ListParams): AsyncGenerator<unknown> {
-  for await (const customer of stripe.customers.list(params)) {
-    yield* stripe.customers.listTaxIds(customer.id, { limit: 100 });
-  }
+function listTaxIds(api: StripeApi, params: ListParams, options: Stripe.RequestOptions): Promise<ListPage> {
+  return perCustomerPage(api, params, options, (customer) =>
+    allPages(api, (stripe, after) =>
+      stripe.customers.listTaxIds(
+        customer.id,
+        { limit: 100, ...(after && { starting_after: after }) },
+        options,
+      ),
+    ),
+  );
 }
 
 export const subscriptionScheduleKind: MirrorKindOf<'subscription_schedule'> = {
   table: subscriptionSchedules,
   storedStatus: { column: subscriptionSchedules.status },
   retrieve: (stripe, id, options) => stripe.subscriptionSchedules.retrieve(id, {}, options),
-  list: (stripe, params) => stripe.subscriptionSchedules.list(params),
+  listPage: (api, params, options) =>
+    apiPage(api, (stripe) => stripe.subscriptionSchedules.list(params, options)),
   handler: upsertHandler(KINDS.subscription_schedule.handler, subscriptionSchedules, subscriptionScheduleRow),
 };
 
@@ -104,7 +113,7 @@ export const creditNoteKind: MirrorKindOf<'credit_note'> = {
   table: creditNotes,
   storedStatus: { column: creditNotes.status },
   retrieve: (stripe, id, options) => stripe.creditNotes.retrieve(id, {}, options),
-  list: (stripe, params) => stripe.creditNotes.list(params),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.creditNotes.list(params, options)),
   handler: upsertHandler(KINDS.credit_note.handler, creditNotes, creditNoteRow),
 };
 
@@ -112,7 +121,7 @@ export const invoicePaymentKind: MirrorKindOf<'invoice_payment'> = {
   table: invoicePayments,
   storedStatus: { column: invoicePayments.status },
   retrieve: (stripe, id, options) => stripe.invoicePayments.retrieve(id, {}, options),
-  list: (stripe, params) => stripe.invoicePayments.list(params),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.invoicePayments.list(params, options)),
   handler: upsertHandler(KINDS.invoice_payment.handler, invoicePayments, invoicePaymentRow),
 };
 
@@ -120,6 +129,6 @@ export const taxIdKind: MirrorKindOf<'tax_id'> = {
   table: taxIds,
   storedStatus: deletedFlag(taxIds.deleted),
   retrieve: (stripe, id, options) => stripe.taxIds.retrieve(id, {}, options),
-  list: listTaxIds,
+  listPage: listTaxIds,
   handler: upsertHandler(KINDS.tax_id.handler, taxIds, taxIdRow),
 };

@@ -6,6 +6,7 @@ import { int, maybeBool, ref, str, sub } from '../read';
 import { deletedFlag } from './define';
 import type { MirrorKindOf } from './define';
 import { deletable, metadataOf, upsertHandler } from './simple';
+import { apiPage } from './list-page';
 
 export function productRow(event: StripeEvent): typeof products.$inferInsert {
   const { object: product, bare, base } = deletable(event, 'product');
@@ -59,7 +60,7 @@ export const productKind: MirrorKindOf<'product'> = {
   table: products,
   storedStatus: deletedFlag(products.deleted),
   retrieve: (stripe, id, options) => stripe.products.retrieve(id, {}, options),
-  list: (stripe, params) => stripe.products.list(params),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.products.list(params, options)),
   handler: upsertHandler(KINDS.product.handler, products, productRow),
 };
 
@@ -67,7 +68,7 @@ export const priceKind: MirrorKindOf<'price'> = {
   table: prices,
   storedStatus: deletedFlag(prices.deleted),
   retrieve: (stripe, id, options) => stripe.prices.retrieve(id, {}, options),
-  list: (stripe, params) => stripe.prices.list(params),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.prices.list(params, options)),
   handler: upsertHandler(KINDS.price.handler, prices, priceRow),
 };
 
@@ -75,6 +76,6 @@ export const planKind: MirrorKindOf<'plan'> = {
   table: plans,
   storedStatus: deletedFlag(plans.deleted),
   retrieve: (stripe, id, options) => stripe.plans.retrieve(id, {}, options),
-  list: (stripe, params) => stripe.plans.list(params),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.plans.list(params, options)),
   handler: upsertHandler(KINDS.plan.handler, plans, planRow),
 };

@@ -17,6 +17,7 @@ import { createPaymentActivities } from '../payments';
 import { createSubscriptionActivities } from '../subscriptions';
 import { deletedFlag } from './define';
 import type { KindHandler, MirrorKindOf } from './define';
+import { apiPage } from './list-page';
 
 /** A family's handler as a free function (the families return objects of methods). */
 function bound<F extends Record<K, KindHandler>, K extends keyof F & string>(
@@ -30,7 +31,7 @@ export const customerKind: MirrorKindOf<'customer'> = {
   table: customers,
   storedStatus: deletedFlag(customers.deleted),
   retrieve: (stripe, id, options) => stripe.customers.retrieve(id, {}, options),
-  list: (stripe, params) => stripe.customers.list(params),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.customers.list(params, options)),
   handler: (deps) => bound(createCustomerActivities(deps), 'applyCustomerEvent'),
 };
 
@@ -39,7 +40,8 @@ export const subscriptionKind: MirrorKindOf<'subscription'> = {
   storedStatus: { column: subscriptions.status },
   retrieve: (stripe, id, options) => stripe.subscriptions.retrieve(id, {}, options),
   // Without status=all the list leaves out canceled subscriptions.
-  list: (stripe, params) => stripe.subscriptions.list({ status: 'all', ...params }),
+  listPage: (api, params, options) =>
+    apiPage(api, (stripe) => stripe.subscriptions.list({ status: 'all', ...params }, options)),
   handler: (deps) => bound(createSubscriptionActivities(deps), 'applySubscriptionEvent'),
 };
 
@@ -47,7 +49,8 @@ export const checkoutSessionKind: MirrorKindOf<'checkout.session'> = {
   table: checkoutSessions,
   storedStatus: { column: checkoutSessions.status },
   retrieve: (stripe, id, options) => stripe.checkout.sessions.retrieve(id, {}, options),
-  list: (stripe, params) => stripe.checkout.sessions.list(params),
+  listPage: (api, params, options) =>
+    apiPage(api, (stripe) => stripe.checkout.sessions.list(params, options)),
   handler: (deps) => bound(createCheckoutActivities(deps), 'applyCheckoutSessionEvent'),
 };
 
@@ -55,7 +58,7 @@ export const invoiceKind: MirrorKindOf<'invoice'> = {
   table: invoices,
   storedStatus: { column: invoices.status },
   retrieve: (stripe, id, options) => stripe.invoices.retrieve(id, {}, options),
-  list: (stripe, params) => stripe.invoices.list(params),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.invoices.list(params, options)),
   handler: (deps) => bound(createInvoiceActivities(deps), 'applyInvoiceEvent'),
 };
 
@@ -63,7 +66,7 @@ export const paymentIntentKind: MirrorKindOf<'payment_intent'> = {
   table: paymentIntents,
   storedStatus: { column: paymentIntents.status },
   retrieve: (stripe, id, options) => stripe.paymentIntents.retrieve(id, {}, options),
-  list: (stripe, params) => stripe.paymentIntents.list(params),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.paymentIntents.list(params, options)),
   handler: (deps) => bound(createPaymentActivities(deps), 'applyPaymentIntentEvent'),
 };
 
@@ -71,7 +74,7 @@ export const chargeKind: MirrorKindOf<'charge'> = {
   table: charges,
   storedStatus: { column: charges.status },
   retrieve: (stripe, id, options) => stripe.charges.retrieve(id, {}, options),
-  list: (stripe, params) => stripe.charges.list(params),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.charges.list(params, options)),
   handler: (deps) => bound(createPaymentActivities(deps), 'applyChargeEvent'),
 };
 
@@ -79,7 +82,7 @@ export const refundKind: MirrorKindOf<'refund'> = {
   table: refunds,
   storedStatus: { column: refunds.status },
   retrieve: (stripe, id, options) => stripe.refunds.retrieve(id, {}, options),
-  list: (stripe, params) => stripe.refunds.list(params),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.refunds.list(params, options)),
   handler: (deps) => bound(createPaymentActivities(deps), 'applyRefundEvent'),
 };
 
@@ -87,6 +90,6 @@ export const disputeKind: MirrorKindOf<'dispute'> = {
   table: disputes,
   storedStatus: { column: disputes.status },
   retrieve: (stripe, id, options) => stripe.disputes.retrieve(id, {}, options),
-  list: (stripe, params) => stripe.disputes.list(params),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.disputes.list(params, options)),
   handler: (deps) => bound(createDisputeActivities(deps), 'applyDisputeEvent'),
 };

@@ -1,6 +1,7 @@
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type Stripe from 'stripe';
 import type { HandlerName, KindName, KINDS } from '../../common/kinds';
+import type { StripeApi } from '../../common/stripe-api';
 import type { StripeEvent, StripeObject } from '../../common/stripe-event';
 import type { ActivityDeps } from '../deps';
 import type { HandlerResult } from '../ledger';
@@ -12,13 +13,31 @@ export type KindHandler = (event: StripeEvent, refetched?: RefetchOrigin) => Pro
 /** A mirror table: keyed by `id`, versioned by the event that wrote each row (guarded-upsert.ts). */
 export type MirrorTable = PgTable & {
   id: PgColumn;
+  account: PgColumn;
   sourceEventId: PgColumn;
   sourceEventCreated: PgColumn;
   sourceEventRank: PgColumn;
 };
 
-/** Pagination as every Stripe list endpoint takes it; the initial sync pages with it. */
-export type ListParams = Stripe.PaginationParams;
+/**
+ * What the initial sync asks a kind's list for: a page after a cursor, of objects created since a
+ * moment. Per-customer kinds apply both to the customers they walk.
+ */
+export interface ListParams {
+  limit?: number;
+  starting_after?: string;
+  created?: { gte: number };
+}
+
+/** One page of a kind's listing, as the initial sync consumes it. */
+export interface ListPage {
+  data: unknown[];
+  /** `starting_after` for the next page: the last object's id, or the last customer's for per-customer kinds. */
+  nextCursor: string | undefined;
+  hasMore: boolean;
+  /** Stripe's clock when it answered (the Date header), in unix seconds. */
+  stripeTime: number | undefined;
+}
 
 /**
  * The database and API side of one kind (its plain facts are in common/kinds): where its rows live,
@@ -30,12 +49,17 @@ export interface MirrorKind {
   storedStatus?: { column: PgColumn; read?: (value: unknown) => string };
   /** One object as Stripe's API returns it now; absent when the API has no retrieve for it. */
   retrieve?: (stripe: Stripe, id: string, options: Stripe.RequestOptions) => Promise<unknown>;
-  /** Every object of the kind (auto-paginated), for an initial sync. */
-  list: (stripe: Stripe, params: ListParams) => AsyncIterable<unknown>;
+  /**
+   * One page of every object of the kind, for the initial sync (list-page.ts builds these). Every
+   * call it makes goes through `api`, under the process's token bucket.
+   */
+  listPage: (api: StripeApi, params: ListParams, options: Stripe.RequestOptions) => Promise<ListPage>;
   /** The payload holds only part of the object (a list cut short): re-fetch it whenever a key is set. */
   partial?: (object: StripeObject) => boolean;
   /** Builds the handler; present exactly when the kind's entry names one. */
   handler?: (deps: ActivityDeps) => KindHandler;
+  /** How the initial sync applies a listed object of a kind no event carries (no `handler`). */
+  listedHandler?: (deps: ActivityDeps) => KindHandler;
 }
 
 /** The entry for kind `K`: it must implement a handler if and only if common/kinds names one. */

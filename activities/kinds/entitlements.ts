@@ -3,17 +3,19 @@
  * the features it names. Stripe sends the whole summary on every change, so the customer's active
  * entitlements are replaced whole whenever the summary row is written.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { KINDS } from '../../common/kinds';
+import type { StripeApi } from '../../common/stripe-api';
 import type { StripeEvent, StripeObject } from '../../common/stripe-event';
 import { activeEntitlements, entitlementFeatures, entitlementSummaries } from '../../db/schema';
 import { invalidPayload } from '../errors';
-import { excludedColumns, upsertIfNewer } from '../guarded-upsert';
+import { excludedColumns, sameAccount, upsertIfNewer } from '../guarded-upsert';
 import { applyOnce } from '../ledger';
 import { listData, maybeBool, requireRef, requireText, str } from '../read';
-import type { ListParams, MirrorKindOf } from './define';
-import { metadataOf, versionOf } from './simple';
+import type { ListPage, ListParams, MirrorKindOf } from './define';
+import { metadataOf, upsertHandler, versionOf } from './simple';
+import { apiPage, perCustomerPage, withoutCreated } from './list-page';
 
 const SUMMARY = 'entitlements.active_entitlement_summary';
 
@@ -43,6 +45,7 @@ export function entitlementSummaryRows(event: StripeEvent): EntitlementSummaryRo
     );
     entitlements.push({
       id: requireText(event, entitlement.id, 'entitlement id'),
+      account: version.account,
       customerId,
       featureId,
       lookupKey,
@@ -97,10 +100,14 @@ async function retrieveSummary(stripe: Stripe, customer: string, options: Stripe
   return Object.defineProperty(summary, 'lastResponse', { value: first.lastResponse, enumerable: false });
 }
 
-async function* listSummaries(stripe: Stripe, params: ListParams): AsyncGenerator<unknown> {
-  for await (const customer of stripe.customers.list(params)) {
-    yield await retrieveSummary(stripe, customer.id, {});
-  }
+function listSummaries(
+  api: StripeApi,
+  params: ListParams,
+  options: Stripe.RequestOptions,
+): Promise<ListPage> {
+  return perCustomerPage(api, params, options, async (customer) => [
+    await api.call('retrieve entitlement summary', (stripe) => retrieveSummary(stripe, customer.id, options)),
+  ]);
 }
 
 export const entitlementSummaryKind: MirrorKindOf<typeof SUMMARY> = {
@@ -108,19 +115,29 @@ export const entitlementSummaryKind: MirrorKindOf<typeof SUMMARY> = {
   retrieve: retrieveSummary,
   // A summary listing more entitlements than the payload holds would replace the set with a part.
   partial: (object) => (object.entitlements as { has_more?: unknown } | undefined)?.has_more === true,
-  list: listSummaries,
+  listPage: listSummaries,
   handler:
     ({ db }) =>
     (event, refetched) => {
       const rows = entitlementSummaryRows(event);
       return applyOnce(db, { event, refetched }, KINDS[SUMMARY].handler, async (tx) => {
         if (!(await upsertIfNewer(tx, entitlementSummaries, rows.summary))) return 'stale';
-        await tx.delete(activeEntitlements).where(eq(activeEntitlements.customerId, rows.summary.id));
+        await tx
+          .delete(activeEntitlements)
+          .where(
+            and(
+              eq(activeEntitlements.customerId, rows.summary.id),
+              sameAccount(activeEntitlements.account, rows.summary.account),
+            ),
+          );
         if (rows.entitlements.length > 0) {
           await tx
             .insert(activeEntitlements)
             .values(rows.entitlements)
-            .onConflictDoUpdate({ target: activeEntitlements.id, set: excludedColumns(activeEntitlements) });
+            .onConflictDoUpdate({
+              target: [activeEntitlements.account, activeEntitlements.id],
+              set: excludedColumns(activeEntitlements),
+            });
         }
         // A feature's lookup key never changes; a stale feature row only means an older name.
         for (const feature of rows.features) await upsertIfNewer(tx, entitlementFeatures, feature);
@@ -133,5 +150,7 @@ export const entitlementSummaryKind: MirrorKindOf<typeof SUMMARY> = {
 export const featureKind: MirrorKindOf<'entitlements.feature'> = {
   table: entitlementFeatures,
   retrieve: (stripe, id, options) => stripe.entitlements.features.retrieve(id, {}, options),
-  list: (stripe, params) => stripe.entitlements.features.list(params),
+  listPage: (api, params, options) =>
+    apiPage(api, (stripe) => stripe.entitlements.features.list(withoutCreated(params), options)),
+  listedHandler: upsertHandler('applyListedFeature', entitlementFeatures, featureRow),
 };

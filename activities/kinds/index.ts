@@ -22,7 +22,7 @@ import { earlyFraudWarningKind, reviewKind } from './radar';
 import { paymentMethodKind, setupIntentKind } from './wallet';
 import type { MirrorKind, MirrorKindOf } from './define';
 
-export type { KindHandler, ListParams, MirrorKind, MirrorTable } from './define';
+export type { KindHandler, ListPage, ListParams, MirrorKind, MirrorTable } from './define';
 
 export const MIRROR_KINDS = {
   customer: customerKind,

@@ -1,12 +1,14 @@
 /** Coupons, the promotion codes that hand them out, and the discounts they become. */
 import type Stripe from 'stripe';
 import { KINDS } from '../../common/kinds';
+import type { StripeApi } from '../../common/stripe-api';
 import type { StripeEvent, StripeObject } from '../../common/stripe-event';
 import { coupons, discounts, promotionCodes } from '../../db/schema';
 import { bool, eventObject, int, listData, maybeBool, ref, requireText, str, sub, time } from '../read';
 import { deletedFlag } from './define';
-import type { ListParams, MirrorKindOf } from './define';
+import type { ListPage, ListParams, MirrorKindOf } from './define';
 import { deletable, metadataOf, upsertHandler, versionOf } from './simple';
+import { allPages, apiPage, perCustomerPage } from './list-page';
 
 export function couponRow(event: StripeEvent): typeof coupons.$inferInsert {
   const { object: coupon, bare, base } = deletable(event, 'coupon');
@@ -74,31 +76,43 @@ export function discountRow(event: StripeEvent): typeof discounts.$inferInsert {
 }
 
 /** Discounts have no list endpoint: the customers' and the subscriptions' own. */
-async function* listDiscounts(stripe: Stripe, params: ListParams): AsyncGenerator<unknown> {
-  for await (const customer of stripe.customers.list(params)) {
-    if (customer.discount) yield customer.discount;
-  }
-  for await (const subscription of stripe.subscriptions.list({
-    ...params,
-    status: 'all',
-    expand: ['data.discounts'],
-  })) {
-    for (const discount of listData(subscription.discounts)) yield discount;
-  }
+function listDiscounts(
+  api: StripeApi,
+  params: ListParams,
+  options: Stripe.RequestOptions,
+): Promise<ListPage> {
+  return perCustomerPage(api, params, options, async (customer) => {
+    const subscriptions = await allPages(api, (stripe, after) =>
+      stripe.subscriptions.list(
+        {
+          customer: customer.id,
+          status: 'all',
+          expand: ['data.discounts'],
+          limit: 100,
+          ...(after && { starting_after: after }),
+        },
+        options,
+      ),
+    );
+    return [
+      ...(customer.discount ? [customer.discount] : []),
+      ...subscriptions.flatMap((subscription) => listData(subscription.discounts)),
+    ];
+  });
 }
 
 export const couponKind: MirrorKindOf<'coupon'> = {
   table: coupons,
   storedStatus: deletedFlag(coupons.deleted),
   retrieve: (stripe, id, options) => stripe.coupons.retrieve(id, {}, options),
-  list: (stripe, params) => stripe.coupons.list(params),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.coupons.list(params, options)),
   handler: upsertHandler(KINDS.coupon.handler, coupons, couponRow),
 };
 
 export const promotionCodeKind: MirrorKindOf<'promotion_code'> = {
   table: promotionCodes,
   retrieve: (stripe, id, options) => stripe.promotionCodes.retrieve(id, {}, options),
-  list: (stripe, params) => stripe.promotionCodes.list(params),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.promotionCodes.list(params, options)),
   handler: upsertHandler(KINDS.promotion_code.handler, promotionCodes, promotionCodeRow),
 };
 
@@ -106,6 +120,6 @@ export const promotionCodeKind: MirrorKindOf<'promotion_code'> = {
 export const discountKind: MirrorKindOf<'discount'> = {
   table: discounts,
   storedStatus: deletedFlag(discounts.deleted),
-  list: listDiscounts,
+  listPage: listDiscounts,
   handler: upsertHandler(KINDS.discount.handler, discounts, discountRow),
 };

@@ -5,6 +5,7 @@ import { earlyFraudWarnings, reviews } from '../../db/schema';
 import { bool, eventObject, ref, str } from '../read';
 import type { MirrorKindOf } from './define';
 import { upsertHandler, versionOf } from './simple';
+import { apiPage } from './list-page';
 
 export function earlyFraudWarningRow(event: StripeEvent): typeof earlyFraudWarnings.$inferInsert {
   const warning = eventObject(event, 'radar.early_fraud_warning');
@@ -40,7 +41,8 @@ export function reviewRow(event: StripeEvent): typeof reviews.$inferInsert {
 export const earlyFraudWarningKind: MirrorKindOf<'radar.early_fraud_warning'> = {
   table: earlyFraudWarnings,
   retrieve: (stripe, id, options) => stripe.radar.earlyFraudWarnings.retrieve(id, {}, options),
-  list: (stripe, params) => stripe.radar.earlyFraudWarnings.list(params),
+  listPage: (api, params, options) =>
+    apiPage(api, (stripe) => stripe.radar.earlyFraudWarnings.list(params, options)),
   handler: upsertHandler(
     KINDS['radar.early_fraud_warning'].handler,
     earlyFraudWarnings,
@@ -52,6 +54,6 @@ export const reviewKind: MirrorKindOf<'review'> = {
   table: reviews,
   storedStatus: { column: reviews.status },
   retrieve: (stripe, id, options) => stripe.reviews.retrieve(id, {}, options),
-  list: (stripe, params) => stripe.reviews.list(params),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.reviews.list(params, options)),
   handler: upsertHandler(KINDS.review.handler, reviews, reviewRow),
 };

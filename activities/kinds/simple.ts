@@ -10,7 +10,7 @@ import type { KindHandler, MirrorTable } from './define';
 
 /** The handler: ledger row and guarded upsert in one transaction; `stale` when a newer event wrote the row. */
 export function upsertHandler<T extends MirrorTable>(
-  handler: HandlerName,
+  handler: HandlerName | 'applyListedFeature',
   table: T,
   row: (event: StripeEvent) => T['$inferInsert'],
 ): (deps: ActivityDeps) => KindHandler {
@@ -23,7 +23,7 @@ export function upsertHandler<T extends MirrorTable>(
 
 /** The version columns of a row written by `event` in lifecycle state `state` of `kind`. */
 export function versionOf(event: StripeEvent, kind: string, state: string | null) {
-  return sourceEvent({ eventId: event.id, created: event.created, rank: statusRank(kind, state) });
+  return sourceEvent(event, statusRank(kind, state));
 }
 
 /** `*.deleted` events, and payloads that say `deleted: true` (some versions send both ways). */

@@ -1,11 +1,13 @@
 /** Payment methods (the card on file) and the setup intents that save them. */
 import type Stripe from 'stripe';
 import { KINDS } from '../../common/kinds';
+import type { StripeApi } from '../../common/stripe-api';
 import type { StripeEvent } from '../../common/stripe-event';
 import { paymentMethods, setupIntents } from '../../db/schema';
 import { eventObject, int, ref, requireText, str, sub } from '../read';
-import type { ListParams, MirrorKindOf } from './define';
+import type { ListPage, ListParams, MirrorKindOf } from './define';
 import { upsertHandler, versionOf } from './simple';
+import { allPages, apiPage, perCustomerPage } from './list-page';
 
 /** detached is final; a payment method without a customer that was never detached is unattached. */
 export function paymentMethodStatus(eventType: string, customerId: string | null): string {
@@ -53,17 +55,27 @@ export function setupIntentRow(event: StripeEvent): typeof setupIntents.$inferIn
 }
 
 /** Payment methods are listed per customer (the account-wide list is for Treasury only). */
-async function* listPaymentMethods(stripe: Stripe, params: ListParams): AsyncGenerator<unknown> {
-  for await (const customer of stripe.customers.list(params)) {
-    yield* stripe.customers.listPaymentMethods(customer.id, { limit: 100 });
-  }
+function listPaymentMethods(
+  api: StripeApi,
+  params: ListParams,
+  options: Stripe.RequestOptions,
+): Promise<ListPage> {
+  return perCustomerPage(api, params, options, (customer) =>
+    allPages(api, (stripe, after) =>
+      stripe.customers.listPaymentMethods(
+        customer.id,
+        { limit: 100, ...(after && { starting_after: after }) },
+        options,
+      ),
+    ),
+  );
 }
 
 export const paymentMethodKind: MirrorKindOf<'payment_method'> = {
   table: paymentMethods,
   storedStatus: { column: paymentMethods.status },
   retrieve: (stripe, id, options) => stripe.paymentMethods.retrieve(id, {}, options),
-  list: listPaymentMethods,
+  listPage: listPaymentMethods,
   handler: upsertHandler(KINDS.payment_method.handler, paymentMethods, paymentMethodRow),
 };
 
@@ -71,6 +83,6 @@ export const setupIntentKind: MirrorKindOf<'setup_intent'> = {
   table: setupIntents,
   storedStatus: { column: setupIntents.status },
   retrieve: (stripe, id, options) => stripe.setupIntents.retrieve(id, {}, options),
-  list: (stripe, params) => stripe.setupIntents.list(params),
+  listPage: (api, params, options) => apiPage(api, (stripe) => stripe.setupIntents.list(params, options)),
   handler: upsertHandler(KINDS.setup_intent.handler, setupIntents, setupIntentRow),
 };

@@ -1,27 +1,31 @@
 import { bigint, boolean, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
-import { sourceEventColumns } from './columns';
+import { perAccount, sourceEventColumns } from './columns';
 
 /**
  * The catalog a pricing page reads. Products, prices and plans are deleted by `*.deleted` events,
  * some of which carry only `{ id, deleted: true }`: every column but the key and the flags may be
  * null, and a deleted row keeps what was known of it (a subscription may still name that price).
  */
-export const products = pgTable('products', {
-  id: text('id').primaryKey(),
-  name: text('name'),
-  description: text('description'),
-  active: boolean('active'),
-  defaultPriceId: text('default_price_id'),
-  livemode: boolean('livemode').notNull(),
-  metadata: jsonb('metadata').$type<Record<string, string>>(),
-  deleted: boolean('deleted').notNull().default(false),
-  ...sourceEventColumns,
-});
+export const products = pgTable(
+  'products',
+  {
+    id: text('id').notNull(),
+    name: text('name'),
+    description: text('description'),
+    active: boolean('active'),
+    defaultPriceId: text('default_price_id'),
+    livemode: boolean('livemode').notNull(),
+    metadata: jsonb('metadata').$type<Record<string, string>>(),
+    deleted: boolean('deleted').notNull().default(false),
+    ...sourceEventColumns,
+  },
+  (table) => [perAccount('products', table)],
+);
 
 export const prices = pgTable(
   'prices',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     productId: text('product_id'),
     active: boolean('active'),
     currency: text('currency'),
@@ -38,6 +42,7 @@ export const prices = pgTable(
     ...sourceEventColumns,
   },
   (table) => [
+    perAccount('prices', table),
     index('prices_product_idx').on(table.productId),
     index('prices_lookup_key_idx').on(table.lookupKey),
   ],
@@ -47,7 +52,7 @@ export const prices = pgTable(
 export const plans = pgTable(
   'plans',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     productId: text('product_id'),
     active: boolean('active'),
     currency: text('currency'),
@@ -60,5 +65,5 @@ export const plans = pgTable(
     deleted: boolean('deleted').notNull().default(false),
     ...sourceEventColumns,
   },
-  (table) => [index('plans_product_idx').on(table.productId)],
+  (table) => [perAccount('plans', table), index('plans_product_idx').on(table.productId)],
 );

@@ -1,11 +1,11 @@
 import { bigint, boolean, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import { sourceEventColumns } from './columns';
+import { perAccount, sourceEventColumns } from './columns';
 
 /** Since API 2025-03-31.basil, how payments are linked to invoices (invoice_payment.* events). */
 export const invoicePayments = pgTable(
   'invoice_payments',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     invoiceId: text('invoice_id').notNull(),
     status: text('status').notNull(),
     amountPaid: bigint('amount_paid', { mode: 'number' }),
@@ -21,13 +21,16 @@ export const invoicePayments = pgTable(
     livemode: boolean('livemode').notNull(),
     ...sourceEventColumns,
   },
-  (table) => [index('invoice_payments_invoice_idx').on(table.invoiceId)],
+  (table) => [
+    perAccount('invoice_payments', table),
+    index('invoice_payments_invoice_idx').on(table.invoiceId),
+  ],
 );
 
 export const creditNotes = pgTable(
   'credit_notes',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     invoiceId: text('invoice_id').notNull(),
     customerId: text('customer_id'),
     number: text('number'),
@@ -43,6 +46,7 @@ export const creditNotes = pgTable(
     ...sourceEventColumns,
   },
   (table) => [
+    perAccount('credit_notes', table),
     index('credit_notes_invoice_idx').on(table.invoiceId),
     index('credit_notes_customer_idx').on(table.customerId),
   ],

@@ -1,10 +1,10 @@
 import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import { sourceEventColumns } from './columns';
+import { perAccount, sourceEventColumns } from './columns';
 
 export const invoices = pgTable(
   'invoices',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     customerId: text('customer_id').notNull(),
     /** `invoice.subscription` before API 2025-03-31.basil, `invoice.parent.subscription_details` since. */
     subscriptionId: text('subscription_id'),
@@ -26,6 +26,7 @@ export const invoices = pgTable(
     ...sourceEventColumns,
   },
   (table) => [
+    perAccount('invoices', table),
     index('invoices_customer_idx').on(table.customerId),
     index('invoices_subscription_idx').on(table.subscriptionId),
   ],

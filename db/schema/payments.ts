@@ -1,10 +1,10 @@
 import { bigint, boolean, index, pgTable, text } from 'drizzle-orm/pg-core';
-import { sourceEventColumns } from './columns';
+import { perAccount, sourceEventColumns } from './columns';
 
 export const paymentIntents = pgTable(
   'payment_intents',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     customerId: text('customer_id'),
     invoiceId: text('invoice_id'),
     status: text('status').notNull(),
@@ -15,13 +15,16 @@ export const paymentIntents = pgTable(
     livemode: boolean('livemode').notNull(),
     ...sourceEventColumns,
   },
-  (table) => [index('payment_intents_customer_idx').on(table.customerId)],
+  (table) => [
+    perAccount('payment_intents', table),
+    index('payment_intents_customer_idx').on(table.customerId),
+  ],
 );
 
 export const charges = pgTable(
   'charges',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     customerId: text('customer_id'),
     paymentIntentId: text('payment_intent_id'),
     invoiceId: text('invoice_id'),
@@ -37,6 +40,7 @@ export const charges = pgTable(
     ...sourceEventColumns,
   },
   (table) => [
+    perAccount('charges', table),
     index('charges_customer_idx').on(table.customerId),
     index('charges_payment_intent_idx').on(table.paymentIntentId),
   ],
@@ -45,7 +49,7 @@ export const charges = pgTable(
 export const refunds = pgTable(
   'refunds',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     chargeId: text('charge_id'),
     paymentIntentId: text('payment_intent_id'),
     status: text('status').notNull(),
@@ -55,13 +59,13 @@ export const refunds = pgTable(
     livemode: boolean('livemode').notNull(),
     ...sourceEventColumns,
   },
-  (table) => [index('refunds_charge_idx').on(table.chargeId)],
+  (table) => [perAccount('refunds', table), index('refunds_charge_idx').on(table.chargeId)],
 );
 
 export const disputes = pgTable(
   'disputes',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     chargeId: text('charge_id'),
     paymentIntentId: text('payment_intent_id'),
     status: text('status').notNull(),
@@ -71,5 +75,5 @@ export const disputes = pgTable(
     livemode: boolean('livemode').notNull(),
     ...sourceEventColumns,
   },
-  (table) => [index('disputes_charge_idx').on(table.chargeId)],
+  (table) => [perAccount('disputes', table), index('disputes_charge_idx').on(table.chargeId)],
 );

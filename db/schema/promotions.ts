@@ -9,32 +9,36 @@ import {
   text,
   timestamp,
 } from 'drizzle-orm/pg-core';
-import { sourceEventColumns } from './columns';
+import { perAccount, sourceEventColumns } from './columns';
 
 /** Coupons are deleted by coupon.deleted; a deleted coupon keeps its row (discounts point to it). */
-export const coupons = pgTable('coupons', {
-  id: text('id').primaryKey(),
-  name: text('name'),
-  percentOff: doublePrecision('percent_off'),
-  amountOff: bigint('amount_off', { mode: 'number' }),
-  currency: text('currency'),
-  /** once, repeating or forever. */
-  duration: text('duration'),
-  durationInMonths: integer('duration_in_months'),
-  maxRedemptions: integer('max_redemptions'),
-  timesRedeemed: integer('times_redeemed'),
-  redeemBy: timestamp('redeem_by', { withTimezone: true }),
-  valid: boolean('valid'),
-  livemode: boolean('livemode').notNull(),
-  metadata: jsonb('metadata').$type<Record<string, string>>(),
-  deleted: boolean('deleted').notNull().default(false),
-  ...sourceEventColumns,
-});
+export const coupons = pgTable(
+  'coupons',
+  {
+    id: text('id').notNull(),
+    name: text('name'),
+    percentOff: doublePrecision('percent_off'),
+    amountOff: bigint('amount_off', { mode: 'number' }),
+    currency: text('currency'),
+    /** once, repeating or forever. */
+    duration: text('duration'),
+    durationInMonths: integer('duration_in_months'),
+    maxRedemptions: integer('max_redemptions'),
+    timesRedeemed: integer('times_redeemed'),
+    redeemBy: timestamp('redeem_by', { withTimezone: true }),
+    valid: boolean('valid'),
+    livemode: boolean('livemode').notNull(),
+    metadata: jsonb('metadata').$type<Record<string, string>>(),
+    deleted: boolean('deleted').notNull().default(false),
+    ...sourceEventColumns,
+  },
+  (table) => [perAccount('coupons', table)],
+);
 
 export const promotionCodes = pgTable(
   'promotion_codes',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     /** What the customer types: not personal, and what a checkout form looks up. */
     code: text('code').notNull(),
     couponId: text('coupon_id'),
@@ -47,7 +51,7 @@ export const promotionCodes = pgTable(
     metadata: jsonb('metadata').$type<Record<string, string>>(),
     ...sourceEventColumns,
   },
-  (table) => [index('promotion_codes_code_idx').on(table.code)],
+  (table) => [perAccount('promotion_codes', table), index('promotion_codes_code_idx').on(table.code)],
 );
 
 /**
@@ -57,7 +61,7 @@ export const promotionCodes = pgTable(
 export const discounts = pgTable(
   'discounts',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     customerId: text('customer_id'),
     subscriptionId: text('subscription_id'),
     invoiceId: text('invoice_id'),
@@ -70,6 +74,7 @@ export const discounts = pgTable(
     ...sourceEventColumns,
   },
   (table) => [
+    perAccount('discounts', table),
     index('discounts_customer_idx').on(table.customerId),
     index('discounts_subscription_idx').on(table.subscriptionId),
   ],

@@ -1,11 +1,11 @@
 import { boolean, index, pgTable, text } from 'drizzle-orm/pg-core';
-import { sourceEventColumns } from './columns';
+import { perAccount, sourceEventColumns } from './columns';
 
 /** Card networks' fraud warnings, next to disputes for a fraud-ops team. */
 export const earlyFraudWarnings = pgTable(
   'early_fraud_warnings',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     chargeId: text('charge_id'),
     paymentIntentId: text('payment_intent_id'),
     fraudType: text('fraud_type'),
@@ -14,14 +14,17 @@ export const earlyFraudWarnings = pgTable(
     livemode: boolean('livemode').notNull(),
     ...sourceEventColumns,
   },
-  (table) => [index('early_fraud_warnings_charge_idx').on(table.chargeId)],
+  (table) => [
+    perAccount('early_fraud_warnings', table),
+    index('early_fraud_warnings_charge_idx').on(table.chargeId),
+  ],
 );
 
 /** Radar reviews (no IP address or session: that is the customer's). */
 export const reviews = pgTable(
   'reviews',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     chargeId: text('charge_id'),
     paymentIntentId: text('payment_intent_id'),
     /** open or closed. */
@@ -32,5 +35,5 @@ export const reviews = pgTable(
     livemode: boolean('livemode').notNull(),
     ...sourceEventColumns,
   },
-  (table) => [index('reviews_charge_idx').on(table.chargeId)],
+  (table) => [perAccount('reviews', table), index('reviews_charge_idx').on(table.chargeId)],
 );

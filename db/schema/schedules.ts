@@ -1,11 +1,11 @@
 import { boolean, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import { sourceEventColumns } from './columns';
+import { perAccount, sourceEventColumns } from './columns';
 
 /** Planned subscription changes: what phase a customer is in, and when it ends. */
 export const subscriptionSchedules = pgTable(
   'subscription_schedules',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     customerId: text('customer_id').notNull(),
     subscriptionId: text('subscription_id'),
     status: text('status').notNull(),
@@ -21,6 +21,7 @@ export const subscriptionSchedules = pgTable(
     ...sourceEventColumns,
   },
   (table) => [
+    perAccount('subscription_schedules', table),
     index('subscription_schedules_customer_idx').on(table.customerId),
     index('subscription_schedules_subscription_idx').on(table.subscriptionId),
   ],

@@ -1,5 +1,5 @@
 import { boolean, index, pgTable, text } from 'drizzle-orm/pg-core';
-import { sourceEventColumns } from './columns';
+import { perAccount, sourceEventColumns } from './columns';
 
 /**
  * A customer's tax ids: their type, country and verification, not the number itself (an
@@ -9,7 +9,7 @@ import { sourceEventColumns } from './columns';
 export const taxIds = pgTable(
   'tax_ids',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     /** Null for the account's own tax ids (owner.type = self or account). */
     customerId: text('customer_id'),
     /** eu_vat, gb_vat, us_ein, ... */
@@ -20,5 +20,5 @@ export const taxIds = pgTable(
     deleted: boolean('deleted').notNull().default(false),
     ...sourceEventColumns,
   },
-  (table) => [index('tax_ids_customer_idx').on(table.customerId)],
+  (table) => [perAccount('tax_ids', table), index('tax_ids_customer_idx').on(table.customerId)],
 );

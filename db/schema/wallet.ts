@@ -1,5 +1,5 @@
 import { boolean, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
-import { sourceEventColumns } from './columns';
+import { perAccount, sourceEventColumns } from './columns';
 
 /**
  * The card on file, and when it expires. Only what an application shows or checks: brand, last 4
@@ -8,7 +8,7 @@ import { sourceEventColumns } from './columns';
 export const paymentMethods = pgTable(
   'payment_methods',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     customerId: text('customer_id'),
     /** card, sepa_debit, us_bank_account, ... */
     type: text('type').notNull(),
@@ -21,13 +21,16 @@ export const paymentMethods = pgTable(
     livemode: boolean('livemode').notNull(),
     ...sourceEventColumns,
   },
-  (table) => [index('payment_methods_customer_idx').on(table.customerId)],
+  (table) => [
+    perAccount('payment_methods', table),
+    index('payment_methods_customer_idx').on(table.customerId),
+  ],
 );
 
 export const setupIntents = pgTable(
   'setup_intents',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     customerId: text('customer_id'),
     paymentMethodId: text('payment_method_id'),
     status: text('status').notNull(),
@@ -37,5 +40,5 @@ export const setupIntents = pgTable(
     livemode: boolean('livemode').notNull(),
     ...sourceEventColumns,
   },
-  (table) => [index('setup_intents_customer_idx').on(table.customerId)],
+  (table) => [perAccount('setup_intents', table), index('setup_intents_customer_idx').on(table.customerId)],
 );

@@ -6,6 +6,10 @@
  * activities/kinds, and events) with Stripe's 404 error shape, and 429s with `Retry-After` on demand.
  * Writes (POST, DELETE) answer as the test scripts them with `onWrite`, and record the events that
  * change causes, for the test to deliver as webhooks afterwards.
+ * Objects also list, as the initial sync pages through them: newest first, `starting_after`,
+ * `created[gte]`, a customer's own (`customer=`, `/v1/customers/:id/tax_ids`), subscriptions
+ * without `status=all` leaving out canceled ones as Stripe does. Objects belong to an account:
+ * the platform's, or the connected account the `Stripe-Account` header names.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -20,6 +24,8 @@ export interface FakeStripeRequest {
   query: Record<string, string>;
   /** The status answered. */
   status: number;
+  /** The `Stripe-Account` header: '' for the platform. */
+  account: string;
 }
 
 /** What a scripted write answers: the object, and the types of the events the change causes. */
@@ -32,10 +38,18 @@ export interface FakeStripe {
   /** http://127.0.0.1:port, for STRIPE_API_BASE. */
   baseUrl: string;
   apiKey: string;
-  /** Adds an event; `delivered` (default true) is what `delivery_success` filters on. */
-  addEvent(event: StripeEvent, options?: { delivered?: boolean }): void;
-  /** Stores (or replaces) an object for the retrieve endpoints; it needs `id` and `object`. */
-  setObject(object: { id: string; object: string } & Record<string, unknown>): void;
+  /**
+   * Adds an event; `delivered` (default true) is what `delivery_success` filters on; `account`: a
+   * connected account's event, listed only with its `Stripe-Account` header.
+   */
+  addEvent(event: StripeEvent, options?: { delivered?: boolean; account?: string }): void;
+  /**
+   * Stores (or replaces) an object for the retrieve and list endpoints; it needs `id` and `object`.
+   * `account`: a connected account's object, seen only with its `Stripe-Account` header.
+   */
+  setObject(object: FakeObject, options?: { account?: string }): void;
+  /** The objects of one type as stored now (the platform's, or `account`'s). */
+  objectsOf(type: string, options?: { account?: string }): FakeObject[];
   /** The next `count` requests answer 429 with `Retry-After: retryAfterSeconds`. */
   rateLimitNext(count: number, retryAfterSeconds: number): void;
   /**
@@ -50,31 +64,48 @@ export interface FakeStripe {
   close(): Promise<void>;
 }
 
-/** Retrieve paths → the `object` value they return (Stripe's resource names). */
+export type FakeObject = { id: string; object: string } & Record<string, unknown>;
+
+/** Resource paths → the `object` value they hold (Stripe's resource names). */
+const RESOURCES: ReadonlyArray<[string, string]> = [
+  ['/v1/customers', 'customer'],
+  ['/v1/subscriptions', 'subscription'],
+  ['/v1/invoices', 'invoice'],
+  ['/v1/payment_intents', 'payment_intent'],
+  ['/v1/charges', 'charge'],
+  ['/v1/refunds', 'refund'],
+  ['/v1/disputes', 'dispute'],
+  ['/v1/checkout/sessions', 'checkout.session'],
+  ['/v1/subscription_schedules', 'subscription_schedule'],
+  ['/v1/invoice_payments', 'invoice_payment'],
+  ['/v1/credit_notes', 'credit_note'],
+  ['/v1/tax_ids', 'tax_id'],
+  ['/v1/payment_methods', 'payment_method'],
+  ['/v1/setup_intents', 'setup_intent'],
+  ['/v1/radar/early_fraud_warnings', 'radar.early_fraud_warning'],
+  ['/v1/reviews', 'review'],
+  ['/v1/products', 'product'],
+  ['/v1/prices', 'price'],
+  ['/v1/plans', 'plan'],
+  ['/v1/coupons', 'coupon'],
+  ['/v1/promotion_codes', 'promotion_code'],
+  ['/v1/entitlements/features', 'entitlements.feature'],
+  // The platform's connected accounts (stored with setObject on the platform).
+  ['/v1/accounts', 'account'],
+];
+
+/** Retrieve paths → the `object` value they return. */
 const RETRIEVE_ROUTES: ReadonlyArray<[RegExp, string]> = [
-  [/^\/v1\/customers\/([^/]+)$/, 'customer'],
-  [/^\/v1\/subscriptions\/([^/]+)$/, 'subscription'],
-  [/^\/v1\/invoices\/([^/]+)$/, 'invoice'],
-  [/^\/v1\/payment_intents\/([^/]+)$/, 'payment_intent'],
-  [/^\/v1\/charges\/([^/]+)$/, 'charge'],
-  [/^\/v1\/refunds\/([^/]+)$/, 'refund'],
-  [/^\/v1\/disputes\/([^/]+)$/, 'dispute'],
-  [/^\/v1\/checkout\/sessions\/([^/]+)$/, 'checkout.session'],
+  ...RESOURCES.map(([path, type]): [RegExp, string] => [new RegExp(`^${path}/([^/]+)$`), type]),
   [/^\/v1\/events\/([^/]+)$/, 'event'],
-  [/^\/v1\/subscription_schedules\/([^/]+)$/, 'subscription_schedule'],
-  [/^\/v1\/invoice_payments\/([^/]+)$/, 'invoice_payment'],
-  [/^\/v1\/credit_notes\/([^/]+)$/, 'credit_note'],
-  [/^\/v1\/tax_ids\/([^/]+)$/, 'tax_id'],
-  [/^\/v1\/payment_methods\/([^/]+)$/, 'payment_method'],
-  [/^\/v1\/setup_intents\/([^/]+)$/, 'setup_intent'],
-  [/^\/v1\/radar\/early_fraud_warnings\/([^/]+)$/, 'radar.early_fraud_warning'],
-  [/^\/v1\/reviews\/([^/]+)$/, 'review'],
-  [/^\/v1\/products\/([^/]+)$/, 'product'],
-  [/^\/v1\/prices\/([^/]+)$/, 'price'],
-  [/^\/v1\/plans\/([^/]+)$/, 'plan'],
-  [/^\/v1\/coupons\/([^/]+)$/, 'coupon'],
-  [/^\/v1\/promotion_codes\/([^/]+)$/, 'promotion_code'],
-  [/^\/v1\/entitlements\/features\/([^/]+)$/, 'entitlements.feature'],
+];
+
+const LIST_ROUTES: ReadonlyMap<string, string> = new Map(RESOURCES);
+
+/** A customer's own lists: `/v1/customers/:id/tax_ids` and `/payment_methods`. */
+const CUSTOMER_LISTS: ReadonlyArray<[RegExp, string]> = [
+  [/^\/v1\/customers\/([^/]+)\/tax_ids$/, 'tax_id'],
+  [/^\/v1\/customers\/([^/]+)\/payment_methods$/, 'payment_method'],
 ];
 
 interface StoredEvent {
@@ -82,6 +113,8 @@ interface StoredEvent {
   delivered: boolean;
   /** Insertion order: among events created in the same second, the later one is newer. */
   seq: number;
+  /** '' for the platform. */
+  account: string;
 }
 
 function send(
@@ -133,7 +166,81 @@ function typeMatches(pattern: string, type: string): boolean {
 export async function startFakeStripe(): Promise<FakeStripe> {
   const apiKey = `sk_test_fake_${randomBytes(8).toString('hex')}`;
   const events: StoredEvent[] = [];
-  const objects = new Map<string, { id: string; object: string } & Record<string, unknown>>();
+  // Per account ('' is the platform): id → object and the order it was first stored in.
+  type Store = Map<string, { object: FakeObject; seq: number }>;
+  const accounts = new Map<string, Store>();
+  const storeOf = (account: string): Store => {
+    let store = accounts.get(account);
+    if (!store) accounts.set(account, (store = new Map() as Store));
+    return store;
+  };
+  let objectSeq = 0;
+  // Sorted lists per account and type, rebuilt after a write: 40,000 objects page fast.
+  const sortedCache = new Map<string, FakeObject[]>();
+
+  /** One type's objects, newest first (Stripe's list order), ties by storing order. */
+  function sortedObjects(account: string, type: string): FakeObject[] {
+    const cacheKey = `${account}\n${type}`;
+    const cached = sortedCache.get(cacheKey);
+    if (cached) return cached;
+    const sorted = [...storeOf(account).values()]
+      .filter(({ object }) => object.object === type)
+      .sort((a, b) => Number(b.object.created ?? 0) - Number(a.object.created ?? 0) || b.seq - a.seq)
+      .map(({ object }) => object);
+    sortedCache.set(cacheKey, sorted);
+    return sorted;
+  }
+
+  function listObjects(
+    url: URL,
+    res: ServerResponse,
+    account: string,
+    type: string,
+    customer?: string,
+  ): void {
+    const limit = intParam(url, 'limit') ?? 10;
+    if (limit < 1 || limit > 100) {
+      return stripeError(res, 400, {
+        code: 'parameter_invalid_integer',
+        param: 'limit',
+        message: 'Invalid integer',
+      });
+    }
+    const gte = intParam(url, 'created[gte]');
+    const owner = customer ?? url.searchParams.get('customer');
+    const status = url.searchParams.get('status');
+    const all = sortedObjects(account, type);
+    const matching =
+      gte === undefined && owner === null && !(type === 'subscription' && status !== 'all')
+        ? all
+        : all.filter(
+            (object) =>
+              (gte === undefined || Number(object.created ?? 0) >= gte) &&
+              (owner === null || object.customer === owner) &&
+              // Stripe leaves canceled subscriptions out unless asked for status=all.
+              (type !== 'subscription' || status === 'all' || object.status !== 'canceled'),
+          );
+    const startingAfter = url.searchParams.get('starting_after');
+    let from = 0;
+    if (startingAfter !== null) {
+      const at = matching.findIndex((object) => object.id === startingAfter);
+      if (at < 0) {
+        return stripeError(res, 400, {
+          code: 'resource_missing',
+          param: 'starting_after',
+          message: `No such ${type}: '${startingAfter}'`,
+        });
+      }
+      from = at + 1;
+    }
+    const page = matching.slice(from, from + limit);
+    send(res, 200, {
+      object: 'list',
+      data: page,
+      has_more: from + limit < matching.length,
+      url: url.pathname,
+    });
+  }
   const requests: FakeStripeRequest[] = [];
   const writes: { method: string; path: RegExp; respond: (params: URLSearchParams) => FakeWrite }[] = [];
   const caused: StripeEvent[] = [];
@@ -145,7 +252,7 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     return [...events].sort((a, b) => b.event.created - a.event.created || b.seq - a.seq);
   }
 
-  function listEvents(url: URL, res: ServerResponse): void {
+  function listEvents(url: URL, res: ServerResponse, account: string): void {
     const limit = intParam(url, 'limit') ?? 10;
     if (limit < 1 || limit > 100) {
       return stripeError(res, 400, {
@@ -162,7 +269,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     const types = arrayParam(url, 'types');
     const type = url.searchParams.get('type');
     const delivery = url.searchParams.get('delivery_success');
-    const matching = newestFirst().filter(({ event, delivered }) => {
+    const matching = newestFirst().filter(({ event, delivered, account: owner }) => {
+      if (owner !== account) return false;
       const c = event.created;
       if (created !== undefined && c !== created) return false;
       if ((gte !== undefined && c < gte) || (gt !== undefined && c <= gt)) return false;
@@ -211,21 +319,26 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   }
 
   /** One page holding a customer's active entitlements (stored with a `customer` field for this filter). */
-  function listActiveEntitlements(url: URL, res: ServerResponse): void {
+  function listActiveEntitlements(url: URL, res: ServerResponse, account: string): void {
     const customer = url.searchParams.get('customer');
-    const data = [...objects.values()].filter(
-      (object) => object.object === 'entitlements.active_entitlement' && object.customer === customer,
-    );
+    const data = [...storeOf(account).values()]
+      .map(({ object }) => object)
+      .filter(
+        (object) => object.object === 'entitlements.active_entitlement' && object.customer === customer,
+      );
     send(res, 200, { object: 'list', data, has_more: false, url: '/v1/entitlements/active_entitlements' });
   }
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake-stripe');
+    const header = req.headers['stripe-account'];
+    const account = typeof header === 'string' ? header : '';
     const logged: FakeStripeRequest = {
       method: req.method ?? 'GET',
       path: url.pathname,
       query: queryOf(url),
       status: 0,
+      account,
     };
     requests.push(logged);
     res.on('finish', () => (logged.status = res.statusCode));
@@ -249,19 +362,29 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     }
     if (req.method !== 'GET') {
       const write = writes.find(({ method, path }) => method === req.method && path.test(url.pathname));
-      if (write) return void answerWrite(req, res, write.respond);
+      if (write) return void answerWrite(req, res, account, write.respond);
       return stripeError(res, 405, {
         message: `The fake Stripe API does not script ${req.method} ${url.pathname}`,
       });
     }
     try {
-      if (url.pathname === '/v1/events') return listEvents(url, res);
-      if (url.pathname === '/v1/entitlements/active_entitlements') return listActiveEntitlements(url, res);
+      if (url.pathname === '/v1/events') return listEvents(url, res, account);
+      if (url.pathname === '/v1/entitlements/active_entitlements') {
+        return listActiveEntitlements(url, res, account);
+      }
+      const listed = LIST_ROUTES.get(url.pathname);
+      if (listed) return listObjects(url, res, account, listed);
+      for (const [pattern, objectType] of CUSTOMER_LISTS) {
+        const customer = pattern.exec(url.pathname)?.[1];
+        if (customer !== undefined) return listObjects(url, res, account, objectType, customer);
+      }
       for (const [pattern, objectType] of RETRIEVE_ROUTES) {
         const id = pattern.exec(url.pathname)?.[1];
         if (id === undefined) continue;
         const found =
-          objectType === 'event' ? events.find(({ event }) => event.id === id)?.event : objects.get(id);
+          objectType === 'event'
+            ? events.find(({ event }) => event.id === id)?.event
+            : storeOf(account).get(id)?.object;
         if (!found || (objectType !== 'event' && found.object !== objectType)) {
           return stripeError(res, 404, {
             code: 'resource_missing',
@@ -281,12 +404,13 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   async function answerWrite(
     req: IncomingMessage,
     res: ServerResponse,
+    account: string,
     respond: (params: URLSearchParams) => FakeWrite,
   ): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const { object, eventTypes } = respond(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
-    objects.set(object.id, object);
+    storeObject(object, account);
     for (const type of eventTypes) {
       const event: StripeEvent = {
         id: `evt_fake_${randomBytes(8).toString('hex')}`,
@@ -298,10 +422,17 @@ export async function startFakeStripe(): Promise<FakeStripe> {
         data: { object: structuredClone(object) },
       };
       caused.push(event);
-      events.push({ event, delivered: true, seq: seq++ });
+      events.push({ event, delivered: true, seq: seq++, account });
     }
     // Node's server adds the Date header, Stripe's clock when it answered.
     send(res, 200, object);
+  }
+
+  /** Stores (or replaces) an object of `account`, keeping its place in the listing order. */
+  function storeObject(object: FakeObject, account: string): void {
+    const store = storeOf(account);
+    store.set(object.id, { object, seq: store.get(object.id)?.seq ?? objectSeq++ });
+    for (const key of sortedCache.keys()) if (key.startsWith(`${account}\n`)) sortedCache.delete(key);
   }
 
   const server = createServer(handle);
@@ -315,11 +446,16 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     onWrite(method, path, respond) {
       writes.push({ method, path, respond });
     },
-    addEvent(event, { delivered = true } = {}) {
-      events.push({ event, delivered, seq: seq++ });
+    addEvent(event, { delivered = true, account = '' } = {}) {
+      events.push({ event, delivered, seq: seq++, account });
     },
-    setObject(object) {
-      objects.set(object.id, object);
+    setObject(object, { account = '' } = {}) {
+      storeObject(object, account);
+    },
+    objectsOf(type, { account = '' } = {}) {
+      return [...storeOf(account).values()]
+        .map(({ object }) => object)
+        .filter((object) => object.object === type);
     },
     rateLimitNext(count, retryAfterSeconds) {
       rateLimited = count;

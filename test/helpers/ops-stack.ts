@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { StripeActivities } from '../../activities';
+import { parseConnectAccounts } from '../../common/config';
 import { createDataConverter } from '../../common/data-converter';
 import { createStripeApi } from '../../common/stripe-api';
 import type { StripeApi } from '../../common/stripe-api';
@@ -50,11 +51,20 @@ export interface OpsStack {
   stop(): Promise<void>;
 }
 
-export async function startOpsStack(name: string): Promise<OpsStack> {
+export async function startOpsStack(
+  name: string,
+  /** STRIPE_CONNECT_ACCOUNTS for the worker's and the CLI's Stripe API. */
+  { connectAccounts }: { connectAccounts?: string } = {},
+): Promise<OpsStack> {
   const database = await createTestDatabase();
   const temporal = await connectTestTemporal(name);
   const fake = await startFakeStripe();
-  const stripeApiConfig = { apiKey: fake.apiKey, baseUrl: fake.baseUrl, requestsPerSecond: 50 };
+  const stripeApiConfig = {
+    apiKey: fake.apiKey,
+    baseUrl: fake.baseUrl,
+    requestsPerSecond: 50,
+    connectAccounts: parseConnectAccounts(connectAccounts),
+  };
   const stripeApi = createStripeApi(stripeApiConfig);
   const ingress = await startTestIngress(temporal.client, temporal.config.taskQueue);
   const env: NodeJS.ProcessEnv = {
@@ -66,6 +76,7 @@ export async function startOpsStack(name: string): Promise<OpsStack> {
     STRIPE_API_KEY: fake.apiKey,
     STRIPE_API_BASE: fake.baseUrl,
     TEMPORAL_UI_URL: 'http://localhost:8233',
+    ...(connectAccounts && { STRIPE_CONNECT_ACCOUNTS: connectAccounts }),
   };
   const ops = createOps(loadOpsConfig(env), { client: temporal.client, db: database.db, stripeApi });
   const connection = await connectNativeConnection(temporal.config);

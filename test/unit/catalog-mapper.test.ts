@@ -51,6 +51,7 @@ describe('catalog and promotion mappers, on real payloads and current API shapes
     );
     const bare = planRow(fixtureEvent('plan_deleted.json', { id: 'evt_pl2' }));
     assert.deepEqual(Object.keys(bare).sort(), [
+      'account',
       'deleted',
       'id',
       'livemode',

@@ -95,6 +95,7 @@ describe('payment, billing, entitlement and radar mappers, on real payloads and 
     assert.deepEqual(rows.entitlements, [
       {
         id: 'ent_test_61SzbY9Pui5KGP3yf41BRSrwpzKxHTFY',
+        account: null,
         customerId: 'cus_Sll319ReSxCmEi',
         featureId: 'feat_test_61SzbVaDzF2GIc5ng41BRSrwpzKxHABs',
         lookupKey: 'journeys',

@@ -51,7 +51,7 @@ describe('the table of kinds', () => {
   it('pairs each kind with its mirror table and a list, and validates STRIPE_REFETCH_OBJECTS from it', () => {
     for (const name of KIND_NAMES) {
       assert.equal(getTableName(MIRROR_KINDS[name].table), KINDS[name].table, name);
-      assert.equal(typeof MIRROR_KINDS[name].list, 'function', name);
+      assert.equal(typeof MIRROR_KINDS[name].listPage, 'function', name);
     }
     assert.ok(REFETCHABLE_OBJECTS.includes('checkout.session'));
     assert.doesNotThrow(() => assertRefetchable(['subscription', 'invoice']));

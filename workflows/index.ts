@@ -4,3 +4,4 @@ export { reconcileWithStripe } from './reconcile';
 export { applyCapturedObject } from './apply-captured-object';
 export { processProviderEvent } from './process-provider-event';
 export type { ProviderResult } from '../common/provider-event';
+export { deliverToSubscriber } from './deliver-to-subscriber';

@@ -17,6 +17,8 @@ import type { StripeEvent } from '../../common/stripe-event';
 import { runCommand } from '../../ops/cli';
 import { createOps, loadOpsConfig } from '../../ops/context';
 import type { Ops } from '../../ops/context';
+import type { EventStatus } from '../../ops/commands/status';
+import type { StuckReport } from '../../ops/commands/stuck';
 import type { ProcessResult } from '../../workflows';
 import type { ReceivedLine } from '../../examples/team-service/activities';
 import { createTestDatabase } from '../helpers/db';
@@ -28,6 +30,10 @@ import type { ServiceProcess } from '../helpers/processes';
 import { waitFor } from '../helpers/stack';
 import { connectTestTemporal, uniqueTaskQueue } from '../helpers/temporal';
 import type { TestTemporal } from '../helpers/temporal';
+
+/** Each invoice.paid a newer version of the same invoice, so each one applies (no same-second tie). */
+let created = Math.floor(Date.now() / 1000);
+const paidInvoice = () => fixtureEvent('invoice_paid.json', { created: ++created });
 
 const EXAMPLE_TABLE = path.join(__dirname, '..', '..', 'examples', 'team-service', 'subscriptions.json');
 
@@ -126,7 +132,7 @@ describe('subscribers on their own task queues', () => {
   }
 
   it('delivers invoice.paid and customer.subscription.deleted once each, and nothing else', async () => {
-    const paid = fixtureEvent('invoice_paid.json');
+    const paid = paidInvoice();
     const deleted = fixtureEvent('subscription_deleted.json');
     const other = fixtureEvent('customer_updated.json');
 
@@ -157,11 +163,26 @@ describe('subscribers on their own task queues', () => {
       .getHandle(subscriberWorkflowId('team-service', paid.id))
       .result();
     assert.deepEqual(delivered, { subscriber: 'team-service', eventId: paid.id, delivered: true });
+
+    // `ops status` lists each subscriber's delivery.
+    const status = (await runCommand(ops, ['status', paid.id])).value as EventStatus;
+    assert.deepEqual(
+      status.deliveries.map((delivery) => [
+        delivery.subscriber,
+        delivery.status,
+        delivery.pendingActivity?.activityId,
+      ]),
+      [
+        ['team-service', 'COMPLETED', undefined],
+        ['always-down', 'RUNNING', 'always-down'],
+      ],
+    );
+    assert.deepEqual(((await runCommand(ops, ['status', other.id])).value as EventStatus).deliveries, []);
   });
 
   it('survives its own crash: an event sent while it is down arrives after the restart, once', async () => {
     await team.kill();
-    const paid = fixtureEvent('invoice_paid.json');
+    const paid = paidInvoice();
     assert.equal((await send(paid)).outcome, 'applied');
     const deliveryId = subscriberWorkflowId('team-service', paid.id);
     // Scheduled on the team's queue, waiting for a poller.
@@ -180,7 +201,7 @@ describe('subscribers on their own task queues', () => {
   it("holds a paused subscriber's events until resume, while the mirror goes on", async () => {
     await runCommand(ops, ['pause-subscriber', 'team-service', '--reason', 'team deploy']);
     try {
-      const paid = fixtureEvent('invoice_paid.json');
+      const paid = paidInvoice();
       assert.equal((await send(paid)).outcome, 'applied');
       const deliveryId = subscriberWorkflowId('team-service', paid.id);
       const held = await waitFor(async () => {
@@ -194,6 +215,17 @@ describe('subscribers on their own task queues', () => {
         'SubscriberPaused',
       );
       assert.equal(received(paid.id).length, 0);
+      // `ops stuck` shows the held delivery and the pause; the mirror has nothing stuck.
+      const report = (await runCommand(ops, ['stuck'])).value as StuckReport;
+      assert.equal(report.stuck.length, 0);
+      const stuck = report.deliveries.stuck.find((delivery) => delivery.eventId === paid.id);
+      assert.equal(stuck?.subscriber, 'team-service');
+      assert.equal(stuck?.state, 'paused');
+      assert.equal(stuck?.workflowId, deliveryId);
+      assert.deepEqual(
+        report.pausedSubscribers?.map((pause) => [pause.subscriber, pause.reason]),
+        [['team-service', 'team deploy']],
+      );
 
       await runCommand(ops, ['resume-subscriber', 'team-service']);
       assert.equal((await receivedOnce(paid.id, 20_000)).eventType, 'invoice.paid');
@@ -203,7 +235,7 @@ describe('subscribers on their own task queues', () => {
   });
 
   it('redelivers one event to one subscriber without re-running the mirror or the others', async () => {
-    const paid = fixtureEvent('invoice_paid.json');
+    const paid = paidInvoice();
     await send(paid);
     await receivedOnce(paid.id);
     const eventRun = (await temporal.client.workflow.getHandle(paid.id).describe()).runId;

@@ -4,6 +4,7 @@ import type { SubscriberPayload } from '../../common/subscriber-contract';
 
 /** One line per call, ids only: what the tests count to prove each event arrives once. */
 export interface ReceivedLine {
+  source: string;
   eventId: string;
   eventType: string;
   outcome: SubscriberPayload['outcome'];
@@ -24,6 +25,7 @@ export function createTeamActivities({ receivedFile }: { receivedFile: string })
         throw new Error(`unsupported subscriber payload version ${String(payload.version)}`);
       const object = payload.object as { id?: unknown } | null;
       const line: ReceivedLine = {
+        source: payload.source,
         eventId: payload.eventId,
         eventType: payload.eventType,
         outcome: payload.outcome,

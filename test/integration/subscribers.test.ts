@@ -10,6 +10,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
 import { fixtureEvent } from '../../dev/fixtures';
+import { providerWorkflowId } from '../../common/provider-event';
+import type { ProviderResult } from '../../common/provider-event';
+import { createProviderEventStarter } from '../../common/provider-event-starter';
 import { subscriberWorkflowId } from '../../common/subscriber-contract';
 import type { Subscriber } from '../../common/subscriber-contract';
 import { loadSubscriptions } from '../../common/subscriptions';
@@ -68,6 +71,14 @@ describe('subscribers on their own task queues', () => {
       taskQueue: downQueue,
       activity: 'neverAnswered',
       startToCloseTimeout: '5 seconds',
+    });
+    // The same service also takes a provider's events (Standard Webhooks, `clerk`).
+    example.subscribers.push({
+      name: 'clerk-users',
+      source: 'clerk',
+      eventTypes: ['user.*'],
+      taskQueue: teamQueue,
+      activity: 'receiveStripeEvent',
     });
     writeFileSync(subscriptionsFile, JSON.stringify(example));
     const env = { ...process.env, SUBSCRIPTIONS_FILE: subscriptionsFile };
@@ -145,6 +156,7 @@ describe('subscribers on their own task queues', () => {
 
     const line = await receivedOnce(paid.id);
     assert.deepEqual(line, {
+      source: 'stripe',
       eventId: paid.id,
       eventType: 'invoice.paid',
       outcome: 'applied',
@@ -178,6 +190,32 @@ describe('subscribers on their own task queues', () => {
       ],
     );
     assert.deepEqual(((await runCommand(ops, ['status', other.id])).value as EventStatus).deliveries, []);
+  });
+
+  it('delivers a provider event to its subscriber, and only there', async () => {
+    const starter = createProviderEventStarter(temporal.client, {
+      taskQueue: temporal.config.taskQueue,
+      startTimeoutMs: 5000,
+    });
+    const id = `msg_${Date.now()}`;
+    const event = {
+      provider: 'clerk',
+      id,
+      type: 'user.created',
+      receivedAt: new Date().toISOString(),
+      payload: { data: { id: 'user_1' } },
+    };
+    assert.equal(await starter.start(event), 'started');
+    const result = (await temporal.client.workflow
+      .getHandle(providerWorkflowId('clerk', id))
+      .result()) as ProviderResult;
+    assert.deepEqual(result.subscribers, ['clerk-users']);
+    const line = await receivedOnce(id);
+    assert.deepEqual([line.source, line.eventType, line.outcome], ['clerk', 'user.created', 'recorded']);
+    const delivery: unknown = await temporal.client.workflow
+      .getHandle(subscriberWorkflowId('clerk-users', `clerk:${id}`))
+      .result();
+    assert.deepEqual(delivery, { subscriber: 'clerk-users', eventId: id, delivered: true });
   });
 
   it('survives its own crash: an event sent while it is down arrives after the restart, once', async () => {

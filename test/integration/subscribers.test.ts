@@ -175,6 +175,12 @@ describe('subscribers on their own task queues', () => {
       .getHandle(subscriberWorkflowId('team-service', paid.id))
       .result();
     assert.deepEqual(delivered, { subscriber: 'team-service', eventId: paid.id, delivered: true });
+    // Dispatch costs the event's own history nothing: still the 7 events of version 2. A delivery is
+    // 12: its pause check is a marker in the first workflow task, then one activity round trip.
+    const historyLength = async (workflowId: string) =>
+      (await temporal.client.workflow.getHandle(workflowId).describe()).historyLength;
+    assert.equal(await historyLength(paid.id), 7);
+    assert.equal(await historyLength(subscriberWorkflowId('team-service', paid.id)), 12);
 
     // `ops status` lists each subscriber's delivery.
     const status = (await runCommand(ops, ['status', paid.id])).value as EventStatus;

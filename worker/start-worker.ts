@@ -61,6 +61,7 @@ export async function startWorker(config: WorkerConfig, db: Database): Promise<R
           client: client ?? clientOn(connection, config.temporal),
           taskQueue: config.temporal.taskQueue,
           ...config.stuckEvents,
+          subscribers: config.subscribers.map((subscriber) => subscriber.name),
           meter: Runtime.instance().metricMeter,
           logger,
         })

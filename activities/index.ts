@@ -6,6 +6,7 @@ import type { KindHandler } from './kinds';
 import type { HandlerResult } from './ledger';
 import { assertHandlerNotPaused } from './pause';
 import { createRefetcher } from './refetch';
+import { dispatchStripeEvent } from './stripe-dispatch';
 import { KIND_NAMES, KINDS } from '../common/kinds';
 import type { HandlerName } from '../common/routing';
 import type { StripeEvent } from '../common/stripe-event';
@@ -39,7 +40,8 @@ function kindHandlers(deps: ActivityDeps): Record<HandlerName, KindHandler> {
  *
  * Before a handler runs, the operator's controls apply: a paused handler waits (pause.ts), the
  * object may be re-fetched from Stripe's API (refetch.ts), and an api_version that differs from
- * the pinned one is recorded (api-version.ts).
+ * the pinned one is recorded (api-version.ts). After it, with `deps.subscribers`, the event is
+ * handed to its subscribers (stripe-dispatch.ts).
  */
 export function createActivities(deps: ActivityDeps): Record<HandlerName, Handler> {
   // `satisfies`: the routing table's handler names and this library must match exactly.
@@ -51,7 +53,10 @@ export function createActivities(deps: ActivityDeps): Record<HandlerName, Handle
         await assertHandlerNotPaused(deps.db, name);
         recordApiVersion(event);
         const prepared = await refetcher.prepare(event);
-        return await handler(prepared.event, prepared.refetched);
+        const result = await handler(prepared.event, prepared.refetched);
+        // Also on the alreadyRecorded path: a retry after a failed dispatch must still dispatch.
+        const subscribers = await dispatchStripeEvent(deps.subscribers, prepared.event, result);
+        return subscribers ? { ...result, subscribers } : result;
       } catch (err) {
         throw toActivityFailure(err, `${name} on ${event.type} ${event.id}`);
       }

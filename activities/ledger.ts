@@ -17,6 +17,8 @@ export interface HandlerResult {
   alreadyRecorded: boolean;
   /** The object applied was retrieved from Stripe's API (refetch.ts), not taken from the payload. */
   refetched: boolean;
+  /** The subscribers the event was handed to (activities/stripe-dispatch.ts); absent when none. */
+  subscribers?: string[];
 }
 
 /**

@@ -5,6 +5,8 @@
 import { ConfigError } from './config-error';
 import { loadProviders } from './provider-config';
 import type { ProviderConfig } from './provider-config';
+import type { Subscriber } from './subscriber-contract';
+import { loadSubscriptions } from './subscriptions';
 import { loadTemporalConfig } from './temporal-config';
 import type { TemporalConfig } from './temporal-config';
 
@@ -74,6 +76,8 @@ export interface WorkerConfig {
   stuckEvents: { thresholdSeconds: number; intervalSeconds: number };
   /** A prebundled workflow file (`npm run build` writes dist/workflow-bundle.js, found by default). */
   workflowBundlePath: string | undefined;
+  /** The subscription table from SUBSCRIPTIONS_FILE; empty when unset. */
+  subscribers: Subscriber[];
   temporal: TemporalConfig;
 }
 
@@ -172,6 +176,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
       intervalSeconds: positiveInt(env, 'STUCK_EVENTS_CHECK_INTERVAL_SECONDS', 60),
     },
     workflowBundlePath: optional(env, 'WORKFLOW_BUNDLE_PATH'),
+    subscribers: loadSubscriptions(env),
     temporal: loadTemporalConfig(env),
   };
 }

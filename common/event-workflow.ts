@@ -24,6 +24,8 @@ export interface ProcessResult {
   alreadyRecorded?: boolean;
   /** The handler applied the object as retrieved from Stripe's API, not the payload. */
   refetched?: boolean;
+  /** The subscribers the event was handed to, each a `deliverToSubscriber` workflow (common/subscriber-contract.ts). */
+  subscribers?: string[];
 }
 
 /**

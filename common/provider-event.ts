@@ -21,10 +21,12 @@ export interface ProviderResult {
   provider: string;
   eventId: string;
   eventType: string;
-  /** recorded: the event is in `provider_events`, the point subscribers will hook into. */
+  /** recorded: the event is in `provider_events`, then handed to its subscribers. */
   outcome: 'recorded';
   /** The table already held the event (a reset, or a redelivery after the namespace retention). */
   alreadyRecorded: boolean;
+  /** The subscribers the event was handed to; absent when none. */
+  subscribers?: string[];
 }
 
 export type ProcessProviderEvent = (event: ProviderEvent) => Promise<ProviderResult>;

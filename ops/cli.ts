@@ -17,6 +17,13 @@ import { eventStatus, renderStatus } from './commands/status';
 import { findStuck, renderStuck } from './commands/stuck';
 import { renderSync, syncAccounts, syncCommand } from './commands/sync';
 import type { SyncAction, SyncCommandResult } from './commands/sync';
+import {
+  pauseSubscriber,
+  redeliver,
+  renderRedeliver,
+  renderSubscriberPauseResult,
+  resumeSubscriber,
+} from './commands/subscribers';
 
 export const USAGE = `Usage: stripe-temporal-ops <command> [options] [--json]
 
@@ -30,6 +37,9 @@ export const USAGE = `Usage: stripe-temporal-ops <command> [options] [--json]
           [--dry-run] [--yes] [--rate 5/s] (counts only, unless --yes)
   pause-handler <name> [--reason R]        stop one handler everywhere; its events wait, others go on
   resume-handler <name>                    let them through again
+  pause-subscriber <name> [--reason R]     hold one subscriber's deliveries; the mirror and others go on
+  resume-subscriber <name>                 let them through again
+  redeliver <evt_id> --subscriber <name>   deliver one event to one subscriber again (the mirror is not re-run)
   backfill --since 3d [--types a,b]        start the events Stripe did not deliver (--all: every event) from
            [--all] [--dry-run]             its Events API (30 days); already processed ones dedupe. The platform's
            [--account acct_...]            and STRIPE_CONNECT_ACCOUNTS' events, or one account's
@@ -41,7 +51,7 @@ export const USAGE = `Usage: stripe-temporal-ops <command> [options] [--json]
 
 Handlers: ${HANDLER_NAMES.join(', ')}
 Environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, DATABASE_URL, STRIPE_API_KEY,
-STRIPE_API_BASE, TEMPORAL_UI_URL (as the worker's; see .env.example).`;
+STRIPE_API_BASE, TEMPORAL_UI_URL, SUBSCRIPTIONS_FILE (as the worker's; see .env.example).`;
 
 const OPTIONS = {
   json: { type: 'boolean' },
@@ -66,6 +76,7 @@ const OPTIONS = {
   pause: { type: 'boolean' },
   resume: { type: 'boolean' },
   cancel: { type: 'boolean' },
+  subscriber: { type: 'string' },
 } as const;
 
 export interface CommandOutput {
@@ -141,6 +152,18 @@ export async function runCommand(ops: Ops, argv: string[]): Promise<CommandOutpu
     case 'resume-handler': {
       const result = await resumeHandler(ops, target);
       return done(result, renderPauseResult(result));
+    }
+    case 'pause-subscriber': {
+      const result = await pauseSubscriber(ops, target, values.reason);
+      return done(result, renderSubscriberPauseResult(result));
+    }
+    case 'resume-subscriber': {
+      const result = await resumeSubscriber(ops, target);
+      return done(result, renderSubscriberPauseResult(result));
+    }
+    case 'redeliver': {
+      const result = await redeliver(ops, target, values.subscriber, values.reason);
+      return done(result, renderRedeliver(result));
     }
     case 'backfill': {
       if (!values.since) throw new UsageError('backfill needs --since (e.g. 3d, 12h, or an ISO date)');

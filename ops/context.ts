@@ -3,6 +3,8 @@ import { loadStripeApiConfig, loadTemporalConfig } from '../common/config';
 import type { StripeApiConfig, TemporalConfig } from '../common/config';
 import { withLocalPayloadKeys } from '../common/local-data';
 import { createStripeApi } from '../common/stripe-api';
+import type { Subscriber } from '../common/subscriber-contract';
+import { loadSubscriptions } from '../common/subscriptions';
 import type { StripeApi } from '../common/stripe-api';
 import { createLazyClient } from '../common/temporal-connection';
 import type { Database, DatabaseHandle } from '../db/client';
@@ -19,6 +21,8 @@ export interface OpsConfig {
   databaseUrlFile?: string;
   stripeApi: StripeApiConfig | undefined;
   uiUrl: string;
+  /** SUBSCRIPTIONS_FILE, when set: names to check, and which subscribers an event's type matches. */
+  subscribers: Subscriber[];
 }
 
 export function loadOpsConfig(env: Env = process.env): OpsConfig {
@@ -28,6 +32,7 @@ export function loadOpsConfig(env: Env = process.env): OpsConfig {
     ...opsDatabaseUrl(env),
     stripeApi: loadStripeApiConfig(env),
     uiUrl: (env.TEMPORAL_UI_URL?.trim() || 'http://localhost:8233').replace(/\/$/, ''),
+    subscribers: loadSubscriptions(env),
   };
 }
 

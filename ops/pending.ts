@@ -4,12 +4,14 @@ import { temporal } from '@temporalio/proto';
 import { HANDLER_PAUSED } from '../activities/pause';
 import { THIN_EVENT_NEEDS_API_KEY } from '../activities/thin-events';
 import { failureMessage } from '../common/failure-message';
+import { SUBSCRIBER_PAUSED } from '../common/subscriber-contract';
 
 const PendingActivityState = temporal.api.enums.v1.PendingActivityState;
 
 /**
  * - failing: the handler has failed at least once and is waiting for its next attempt (or in it);
- * - paused: it fails because an operator paused the handler (`pause-handler`);
+ * - paused: it fails because an operator paused the handler (`pause-handler`) or, for a delivery,
+ *   the subscriber (`pause-subscriber`);
  * - needs-api-key: a thin event waits for a worker with STRIPE_API_KEY to retrieve its object;
  * - running: first attempt in progress or scheduled, nothing wrong yet.
  */
@@ -17,6 +19,8 @@ export type PendingState = 'failing' | 'paused' | 'needs-api-key' | 'running';
 
 export interface PendingActivity {
   activityType: string;
+  /** A delivery's activity id is the subscriber's name (`<name>:pause` while it is held). */
+  activityId: string;
   state: PendingState;
   attempt: number;
   lastFailureType: string | undefined;
@@ -42,7 +46,7 @@ export async function pendingActivityOf(
     failure?.applicationFailureInfo?.type ?? failure?.cause?.applicationFailureInfo?.type ?? undefined;
   const attempt = pending.attempt ?? 1;
   const state: PendingState =
-    failureType === HANDLER_PAUSED
+    failureType === HANDLER_PAUSED || failureType === SUBSCRIBER_PAUSED
       ? 'paused'
       : failureType === THIN_EVENT_NEEDS_API_KEY
         ? 'needs-api-key'
@@ -51,6 +55,7 @@ export async function pendingActivityOf(
           : 'running';
   return {
     activityType: pending.activityType?.name ?? 'unknown',
+    activityId: pending.activityId ?? '',
     state,
     attempt,
     lastFailureType: failureType ?? undefined,

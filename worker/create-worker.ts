@@ -7,9 +7,13 @@ import { createActivities } from '../activities';
 import { createProviderActivities } from '../activities/provider-events';
 import { createReconcileActivities } from '../activities/reconcile';
 import { createSyncActivities } from '../activities/sync';
+import { createSubscriberPauseActivities } from '../activities/subscriber-pause';
+import { createSubscriberDispatcher } from '../activities/subscribers';
 import type { TemporalConfig } from '../common/config';
 import { createDataConverter } from '../common/data-converter';
 import type { StripeApi } from '../common/stripe-api';
+import type { Subscriber } from '../common/subscriber-contract';
+import { clientOn } from '../common/temporal-connection';
 import type { Database } from '../db/client';
 import { workerTuning } from './tuning';
 
@@ -27,6 +31,8 @@ export interface StripeWorkerOptions {
   refetchObjects?: readonly string[] | undefined;
   /** A client for the reconcile activity to start missed events with; reconciliation needs it and stripeApi. */
   client?: Client | undefined;
+  /** The subscription table (SUBSCRIPTIONS_FILE): who gets which events once the mirror has them. */
+  subscribers?: readonly Subscriber[] | undefined;
 }
 
 /** Prebundled workflow code when there is a bundle, else the sources (bundled at worker start). */
@@ -46,6 +52,7 @@ export async function createStripeWorker({
   stripeApi,
   refetchObjects,
   client,
+  subscribers = [],
 }: StripeWorkerOptions): Promise<Worker> {
   const reconcile =
     stripeApi && client
@@ -53,6 +60,15 @@ export async function createStripeWorker({
       : {};
   // The initial sync lists Stripe's API: only a worker with STRIPE_API_KEY runs its pages.
   const sync = stripeApi ? createSyncActivities({ db, stripeApi }) : {};
+  // The handlers start the deliveries, on a client over the worker's own connection.
+  const dispatcher =
+    subscribers.length > 0
+      ? createSubscriberDispatcher({
+          client: client ?? clientOn(connection, temporal),
+          taskQueue: temporal.taskQueue,
+          subscribers,
+        })
+      : undefined;
   return Worker.create({
     ...workerTuning,
     connection,
@@ -61,10 +77,11 @@ export async function createStripeWorker({
     dataConverter: createDataConverter(temporal.payloadKeys),
     ...workflowSource(workflowBundlePath),
     activities: {
-      ...createActivities({ db, stripeApi, refetchObjects }),
+      ...createActivities({ db, stripeApi, refetchObjects, subscribers: dispatcher }),
       ...reconcile,
       ...sync,
-      ...createProviderActivities({ db }),
+      ...createProviderActivities({ db, subscribers: dispatcher }),
+      ...createSubscriberPauseActivities({ db }),
     },
   });
 }

@@ -38,6 +38,11 @@ export async function startWorker(config: WorkerConfig, db: Database): Promise<R
         taskQueue: config.temporal.taskQueue,
         intervalSeconds: config.reconcileIntervalMinutes * 60,
       }));
+    if (config.subscribers.length > 0)
+      logger.info(
+        { subscribers: config.subscribers.map((subscriber) => subscriber.name) },
+        'subscribers loaded',
+      );
     if (scheduleId)
       logger.info({ scheduleId, minutes: config.reconcileIntervalMinutes }, 'reconcile schedule ready');
     const worker = await createStripeWorker({
@@ -48,6 +53,7 @@ export async function startWorker(config: WorkerConfig, db: Database): Promise<R
       stripeApi,
       refetchObjects: config.refetchObjects,
       client,
+      subscribers: config.subscribers,
     });
     const running = worker.run();
     const stuckEvents = config.metricsAddress
@@ -55,6 +61,7 @@ export async function startWorker(config: WorkerConfig, db: Database): Promise<R
           client: client ?? clientOn(connection, config.temporal),
           taskQueue: config.temporal.taskQueue,
           ...config.stuckEvents,
+          subscribers: config.subscribers.map((subscriber) => subscriber.name),
           meter: Runtime.instance().metricMeter,
           logger,
         })

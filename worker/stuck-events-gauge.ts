@@ -9,6 +9,8 @@ export interface StuckEventsGaugeOptions {
   taskQueue: string;
   thresholdSeconds: number;
   intervalSeconds: number;
+  /** Subscriber names (SUBSCRIPTIONS_FILE), for `stripe_stuck_deliveries_by_subscriber`. */
+  subscribers?: readonly string[];
   /** The worker runtime's meter: served with the SDK's metrics at WORKER_METRICS_ADDRESS. */
   meter: MetricMeter;
   logger: Logger;
@@ -22,7 +24,7 @@ export interface StuckEventsGauge {
 /**
  * Publishes measureStuckEvents on an interval, in the worker's Prometheus endpoint:
  * `stripe_stuck_events{workflow_type}`, `stripe_stuck_events_by_handler{handler}`,
- * `stripe_oldest_stuck_event_age_seconds`, and `stripe_stuck_events_check_failures_total` when
+ * `stripe_oldest_stuck_event_age_seconds`, `stripe_stuck_deliveries_by_subscriber{subscriber}`, and `stripe_stuck_events_check_failures_total` when
  * visibility does not answer (the gauges then keep their last values).
  */
 export function startStuckEventsGauge(options: StuckEventsGaugeOptions): StuckEventsGauge {
@@ -45,6 +47,12 @@ export function startStuckEventsGauge(options: StuckEventsGaugeOptions): StuckEv
     '',
     'Seconds since the oldest stuck event workflow started; 0 when none is stuck',
   );
+  const bySubscriber = meter.createGauge(
+    'stripe_stuck_deliveries_by_subscriber',
+    'int',
+    '',
+    'Deliveries to a subscriber (deliverToSubscriber) running longer than STUCK_EVENT_THRESHOLD_SECONDS',
+  );
   const failures = meter.createCounter(
     'stripe_stuck_events_check_failures',
     '',
@@ -58,6 +66,8 @@ export function startStuckEventsGauge(options: StuckEventsGaugeOptions): StuckEv
       stuck.set(count, { workflow_type: workflowType });
     for (const [handler, count] of Object.entries(snapshot.byHandler)) byHandler.set(count, { handler });
     oldest.set(snapshot.oldestAgeSeconds);
+    for (const [subscriber, count] of Object.entries(snapshot.bySubscriber))
+      bySubscriber.set(count, { subscriber });
   }
 
   let stopped = false;

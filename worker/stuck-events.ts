@@ -4,13 +4,15 @@
  * longer than a threshold after its start (a healthy event completes in milliseconds).
  *
  * Cheap by construction: visibility counts only, no listing and no describe. In the usual case
- * (nothing stuck) that is one count per workflow type per interval; the per-handler split and the
+ * (nothing stuck) that is one count per workflow type per interval (plus one for deliveries to
+ * subscribers, when there are subscribers); the per-handler and per-subscriber splits and the
  * oldest age are asked for only while something is stuck.
  */
 import type { Client } from '@temporalio/client';
 import { PROCESS_STRIPE_EVENT } from '../common/event-workflow';
 import { PROCESS_PROVIDER_EVENT } from '../common/provider-event';
 import { HANDLER_NAMES, ROUTES } from '../common/routing';
+import { DELIVER_TO_SUBSCRIBER, subscriberWorkflowId } from '../common/subscriber-contract';
 import type { HandlerName } from '../common/routing';
 
 export const EVENT_WORKFLOW_TYPES = [PROCESS_STRIPE_EVENT, PROCESS_PROVIDER_EVENT] as const;
@@ -23,6 +25,8 @@ export interface StuckEventsSnapshot {
   byHandler: Record<HandlerName | typeof NO_HANDLER, number>;
   /** Age of the oldest stuck event of either type, to the second; 0 when none is stuck. */
   oldestAgeSeconds: number;
+  /** Deliveries to subscribers running past the threshold, by subscriber; each one given present. */
+  bySubscriber: Record<string, number>;
 }
 
 /** Visibility's string literal; our names and event types never hold quotes, but be exact anyway. */
@@ -44,7 +48,11 @@ const OLDEST_SEARCHED_SECONDS = 400 * 86_400;
 
 export async function measureStuckEvents(
   client: Client,
-  { taskQueue, thresholdSeconds }: { taskQueue: string; thresholdSeconds: number },
+  {
+    taskQueue,
+    thresholdSeconds,
+    subscribers = [],
+  }: { taskQueue: string; thresholdSeconds: number; subscribers?: readonly string[] },
   nowSeconds: number = Math.floor(Date.now() / 1000),
 ): Promise<StuckEventsSnapshot> {
   const running = `TaskQueue=${quote(taskQueue)} AND ExecutionStatus="Running"`;
@@ -88,9 +96,21 @@ export async function measureStuckEvents(
     }
     oldestAgeSeconds = nowSeconds - notBefore;
   }
+  // Deliveries: one count while none is stuck, then one per subscriber (by its workflow id prefix).
+  const bySubscriber = Object.fromEntries(subscribers.map((name) => [name, 0]));
+  if (subscribers.length > 0) {
+    const stuckDeliveries = `${ofTypes([DELIVER_TO_SUBSCRIBER])} AND ${startedBefore(cutoff)}`;
+    if ((await count(stuckDeliveries)) > 0) {
+      for (const name of subscribers) {
+        const prefix = subscriberWorkflowId(name, '');
+        bySubscriber[name] = await count(`${stuckDeliveries} AND WorkflowId STARTS_WITH ${quote(prefix)}`);
+      }
+    }
+  }
   return {
     byWorkflowType: { [PROCESS_STRIPE_EVENT]: stripe!, [PROCESS_PROVIDER_EVENT]: provider! },
     byHandler,
     oldestAgeSeconds,
+    bySubscriber,
   };
 }

@@ -5,3 +5,4 @@ export { applyCapturedObject } from './apply-captured-object';
 export { processProviderEvent } from './process-provider-event';
 export type { ProviderResult } from '../common/provider-event';
 export { syncStripeAccount } from './sync';
+export { deliverToSubscriber } from './deliver-to-subscriber';

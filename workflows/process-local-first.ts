@@ -85,8 +85,9 @@ export async function processLocalFirst(event: StripeEvent): Promise<ProcessResu
     recordOutcome('failed');
     throw err;
   }
-  const { outcome, alreadyRecorded, refetched } = result;
+  const { outcome, alreadyRecorded, refetched, subscribers } = result;
   log.info('event processed', { ...base, handler, outcome, alreadyRecorded, refetched });
   recordOutcome(outcome);
-  return { ...base, outcome, handler, alreadyRecorded, refetched };
+  // The handler chose the subscribers (outside workflow code), so this stays deterministic.
+  return { ...base, outcome, handler, alreadyRecorded, refetched, ...(subscribers && { subscribers }) };
 }

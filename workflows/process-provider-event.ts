@@ -10,16 +10,17 @@ const { recordProviderEvent } = proxyActivities<ProviderActivities>({
 
 /**
  * Workflow id `<provider>:<event id>`. There is no mirror for providers: the event is recorded in
- * `provider_events`, and delivery to subscribers (issue 13, part 1) will follow that step here.
+ * `provider_events`, and the same activity hands it to its subscribers (deliverToSubscriber).
  */
 export const processProviderEvent: ProcessProviderEvent = async (event): Promise<ProviderResult> => {
-  const { alreadyRecorded } = await recordProviderEvent(event);
+  const { alreadyRecorded, subscribers } = await recordProviderEvent(event);
   const result: ProviderResult = {
     provider: event.provider,
     eventId: event.id,
     eventType: event.type,
     outcome: 'recorded',
     alreadyRecorded,
+    ...(subscribers && { subscribers }),
   };
   log.info('provider event recorded', { ...result });
   return result;

@@ -21,3 +21,15 @@ export const reconcileCursors = pgTable('reconcile_cursors', {
   created: bigint('created', { mode: 'number' }).notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Subscribers an operator has paused (`ops pause-subscriber`). Each delivery to a paused subscriber
+ * waits (a retrying `assertSubscriberNotPaused` activity on our task queue) while every other
+ * subscriber, and the mirror, go on; deleting the row lets the held deliveries through.
+ */
+export const subscriberPauses = pgTable('subscriber_pauses', {
+  subscriber: text('subscriber').primaryKey(),
+  reason: text('reason').notNull(),
+  pausedBy: text('paused_by'),
+  pausedAt: timestamp('paused_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -7,7 +7,9 @@ import { handlerPauses, stripeEvents } from '../../db/schema';
 import type { ProcessResult } from '../../workflows';
 import { routeFor } from '../../common/routing';
 import type { Ops } from '../context';
-import { ago, fields, UsageError } from '../format';
+import { deliveriesOf } from '../deliveries';
+import type { DeliveryStatus } from '../deliveries';
+import { ago, fields, table, truncate, UsageError } from '../format';
 import { failingWorkflowTaskOf, pendingActivityOf } from '../pending';
 import type { PendingActivity } from '../pending';
 import { resetCommand } from '../temporal-reset';
@@ -47,6 +49,8 @@ export interface EventStatus {
   apiVersion: { event: string; pinned: string; differs: boolean } | undefined;
   webUi: string;
   replayCommand: string;
+  /** Each subscriber's delivery of this event (SUBSCRIPTIONS_FILE and the result's subscribers). */
+  deliveries: DeliveryStatus[];
 }
 
 async function describe(ops: Ops, eventId: string): Promise<WorkflowExecutionDescription | undefined> {
@@ -109,6 +113,7 @@ export async function eventStatus(ops: Ops, eventId: string | undefined): Promis
       : undefined,
     webUi: ops.workflowUrl(eventId),
     replayCommand: resetCommand(ops.client, eventId, 'replay'),
+    deliveries: [],
   };
   if (!description) return status;
   status.workflow = {
@@ -127,6 +132,11 @@ export async function eventStatus(ops: Ops, eventId: string | undefined): Promis
   } else if (['FAILED', 'TERMINATED', 'TIMED_OUT'].includes(description.status.name)) {
     status.closeFailure = await closeFailure(ops, eventId, description.runId);
   }
+  status.deliveries = await deliveriesOf(ops.client, eventId, status.result?.subscribers ?? [], {
+    subscribers: ops.config.subscribers,
+    source: 'stripe',
+    eventType,
+  });
   return status;
 }
 
@@ -154,45 +164,62 @@ export function renderStatus(status: EventStatus): string {
   }
   const workflow = status.workflow;
   const pending = status.pendingActivity;
-  return fields([
-    ['event', `${status.eventId}  ${status.eventType ?? ''}`],
-    [
-      'workflow',
-      workflow &&
-        `${workflow.status}, started ${ago(workflow.startTime)}${workflow.closeTime ? `, closed ${ago(workflow.closeTime)}` : ''}`,
-    ],
-    [
-      'run',
-      workflow &&
-        `${workflow.runId}${workflow.lastResetTime ? ` (reset ${ago(workflow.lastResetTime)})` : ''}`,
-    ],
-    ['outcome', status.outcome],
-    ['handler', status.handler ?? 'none (the event type is ignored)'],
-    [
-      'paused',
-      status.handlerPause &&
-        `yes, since ${status.handlerPause.pausedAt.toISOString()} by ${status.handlerPause.pausedBy ?? '?'}: ${status.handlerPause.reason}`,
-    ],
-    [
-      'result',
-      status.result &&
-        `${status.result.outcome}${status.result.alreadyRecorded ? ' (already recorded: nothing written again)' : ''}${status.result.refetched ? ' (re-fetched)' : ''}`,
-    ],
-    ['failure', status.closeFailure],
-    [
-      'pending',
-      pending &&
-        `${pending.activityType} ${pending.state}, attempt ${pending.attempt}${pending.nextAttemptAt ? `, next attempt ${pending.nextAttemptAt.toISOString()}` : ''}`,
-    ],
-    [
-      'last error',
-      pending?.lastFailureMessage && `${pending.lastFailureType ?? ''} ${pending.lastFailureMessage}`.trim(),
-    ],
-    [
-      'workflow task',
-      status.failingWorkflowTaskAttempt && `failing, attempt ${status.failingWorkflowTaskAttempt}`,
-    ],
-    ['ledger', ledgerLine(status.ledger)],
-    ['web ui', status.webUi],
-  ]);
+  return (
+    fields([
+      ['event', `${status.eventId}  ${status.eventType ?? ''}`],
+      [
+        'workflow',
+        workflow &&
+          `${workflow.status}, started ${ago(workflow.startTime)}${workflow.closeTime ? `, closed ${ago(workflow.closeTime)}` : ''}`,
+      ],
+      [
+        'run',
+        workflow &&
+          `${workflow.runId}${workflow.lastResetTime ? ` (reset ${ago(workflow.lastResetTime)})` : ''}`,
+      ],
+      ['outcome', status.outcome],
+      ['handler', status.handler ?? 'none (the event type is ignored)'],
+      [
+        'paused',
+        status.handlerPause &&
+          `yes, since ${status.handlerPause.pausedAt.toISOString()} by ${status.handlerPause.pausedBy ?? '?'}: ${status.handlerPause.reason}`,
+      ],
+      [
+        'result',
+        status.result &&
+          `${status.result.outcome}${status.result.alreadyRecorded ? ' (already recorded: nothing written again)' : ''}${status.result.refetched ? ' (re-fetched)' : ''}`,
+      ],
+      ['failure', status.closeFailure],
+      [
+        'pending',
+        pending &&
+          `${pending.activityType} ${pending.state}, attempt ${pending.attempt}${pending.nextAttemptAt ? `, next attempt ${pending.nextAttemptAt.toISOString()}` : ''}`,
+      ],
+      [
+        'last error',
+        pending?.lastFailureMessage &&
+          `${pending.lastFailureType ?? ''} ${pending.lastFailureMessage}`.trim(),
+      ],
+      [
+        'workflow task',
+        status.failingWorkflowTaskAttempt && `failing, attempt ${status.failingWorkflowTaskAttempt}`,
+      ],
+      ['ledger', ledgerLine(status.ledger)],
+      ['web ui', status.webUi],
+    ]) + renderDeliveries(status.deliveries)
+  );
+}
+
+function renderDeliveries(deliveries: readonly DeliveryStatus[]): string {
+  if (deliveries.length === 0) return '';
+  return `\n\nSubscribers:\n${table(
+    ['SUBSCRIBER', 'DELIVERY', 'STATE', 'ATTEMPT', 'LAST ERROR'],
+    deliveries.map((delivery) => [
+      delivery.subscriber,
+      delivery.status,
+      delivery.pendingActivity?.state,
+      delivery.pendingActivity?.attempt,
+      truncate(delivery.pendingActivity?.lastFailureMessage, 80),
+    ]),
+  )}`;
 }

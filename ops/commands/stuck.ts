@@ -2,6 +2,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { StripeEventType } from '../../common/search-attributes';
 import { mapWithConcurrency } from '../../common/concurrency';
 import { PROCESS_STRIPE_EVENT } from '../../common/event-workflow';
+import { DELIVER_TO_SUBSCRIBER } from '../../common/subscriber-contract';
 import type { Ops } from '../context';
 import { ago, table, truncate, UsageError } from '../format';
 import { failingWorkflowTaskOf, pendingActivityOf } from '../pending';
@@ -9,6 +10,8 @@ import type { PendingState } from '../pending';
 import { queryString } from '../temporal-reset';
 import { listPauses, renderPauses } from './pause';
 import type { HandlerPause } from './pause';
+import { listSubscriberPauses, renderSubscriberPauses } from './subscribers';
+import type { SubscriberPause } from './subscribers';
 
 /** Describe calls in flight at once: fast on thousands of running events, gentle on the frontend. */
 const DESCRIBE_CONCURRENCY = 16;
@@ -26,13 +29,20 @@ export interface StuckEvent {
   eventType: string | undefined;
   startTime: Date;
   /** failing, paused or needs-api-key (a pending activity), or workflow-task (the workflow code itself fails). */
-  state: PendingState | 'workflow-task';
+  state: PendingState | 'workflow-task' | 'no-worker';
   activityType: string | undefined;
   attempt: number;
   lastFailureType: string | undefined;
   lastFailureMessage: string | undefined;
   nextAttemptAt: Date | undefined;
   webUi: string;
+}
+
+/** A delivery to a subscriber that keeps failing, or is held by a pause (`deliverToSubscriber`). */
+export interface StuckDelivery extends StuckEvent {
+  subscriber: string;
+  /** The delivery's own workflow id, `subscriber:<name>:<event workflow id>`. */
+  workflowId: string;
 }
 
 export interface StuckReport {
@@ -46,13 +56,22 @@ export interface StuckReport {
   pausedHandlers: HandlerPause[] | undefined;
   /** The query hit the limit: more running workflows exist. */
   truncated: boolean;
+  /** The same for deliveries to subscribers: their query, how many run, and the stuck ones. */
+  deliveries: { query: string; running: number; stuck: StuckDelivery[]; truncated: boolean };
+  /** From subscriber_pauses, when DATABASE_URL is set. */
+  pausedSubscribers: SubscriberPause[] | undefined;
 }
 
 /** The visibility query behind `stuck`; also printed so it can be pasted into the Web UI. */
-export function stuckQuery(taskQueue: string, options: StuckOptions, now = Date.now()): string {
+export function stuckQuery(
+  taskQueue: string,
+  options: StuckOptions,
+  now = Date.now(),
+  workflowType: string = PROCESS_STRIPE_EVENT,
+): string {
   // The task queue scopes it to this pipeline when several share a namespace.
   const clauses = [
-    `WorkflowType=${queryString(PROCESS_STRIPE_EVENT)}`,
+    `WorkflowType=${queryString(workflowType)}`,
     `TaskQueue=${queryString(taskQueue)}`,
     'ExecutionStatus="Running"',
   ];
@@ -67,13 +86,53 @@ export function stuckQuery(taskQueue: string, options: StuckOptions, now = Date.
 }
 
 /**
- * Running events whose handler is failing. Visibility narrows it to running workflows (closed ones
- * are never touched, however many), pages through them, and only those are described, a bounded
- * number at a time, to read the pending activity's attempt and last failure.
+ * A subscriber whose worker is down leaves its activity scheduled, not failing: past this, that
+ * delivery counts as stuck (`no-worker`).
  */
+const NO_WORKER_AFTER_MS = 60_000;
+
+/** Running events whose handler is failing, and deliveries to subscribers that are failing or held. */
 export async function findStuck(ops: Ops, options: StuckOptions = {}): Promise<StuckReport> {
   const query = stuckQuery(ops.config.temporal.taskQueue, options);
-  const limit = options.limit ?? 10_000;
+  const events = await stuckOf(ops, query, options.limit ?? 10_000);
+  // Deliveries carry the event's search attributes, so --type and --older-than narrow them too.
+  const deliveryQuery = stuckQuery(ops.config.temporal.taskQueue, options, Date.now(), DELIVER_TO_SUBSCRIBER);
+  const deliveries = await stuckOf(ops, deliveryQuery, options.limit ?? 10_000, NO_WORKER_AFTER_MS);
+  const db = await ops.db();
+  return {
+    query,
+    running: events.running,
+    inProgress: events.running - events.stuck.length,
+    stuck: events.stuck,
+    pausedHandlers: db ? await listPauses(db) : undefined,
+    truncated: events.truncated,
+    deliveries: {
+      query: deliveryQuery,
+      running: deliveries.running,
+      truncated: deliveries.truncated,
+      stuck: deliveries.stuck.map((delivery) => {
+        // subscriber:<name>:<event workflow id>; names hold no ':' (common/subscriptions.ts).
+        const [, subscriber = '', ...rest] = delivery.eventId.split(':');
+        return { ...delivery, workflowId: delivery.eventId, subscriber, eventId: rest.join(':') };
+      }),
+    },
+    pausedSubscribers: db ? await listSubscriberPauses(db) : undefined,
+  };
+}
+
+/**
+ * The running workflows `query` matches whose pending activity is failing or paused, or whose
+ * workflow task keeps failing. Visibility narrows it to running workflows (closed ones are never
+ * touched, however many), pages through them, and only those are described, a bounded number at a
+ * time, to read the pending activity's attempt and last failure.
+ */
+async function stuckOf(
+  ops: Ops,
+  query: string,
+  limit: number,
+  /** Also stuck: an activity no worker has picked up this long after the workflow started. */
+  noWorkerAfterMs?: number,
+): Promise<{ running: number; stuck: StuckEvent[]; truncated: boolean }> {
   const running: Array<{
     workflowId: string;
     runId: string;
@@ -118,7 +177,22 @@ export async function findStuck(ops: Ops, options: StuckOptions = {}): Promise<S
       startTime: execution.startTime,
       webUi: ops.workflowUrl(execution.workflowId),
     };
-    if (pending && pending.state !== 'running') {
+    const unclaimed =
+      noWorkerAfterMs !== undefined &&
+      pending?.state === 'running' &&
+      pending.lastStartedAt === undefined &&
+      Date.now() - execution.startTime.getTime() > noWorkerAfterMs;
+    if (unclaimed) {
+      stuck.push({
+        ...base,
+        state: 'no-worker',
+        activityType: pending.activityType,
+        attempt: pending.attempt,
+        lastFailureType: undefined,
+        lastFailureMessage: `no worker has taken ${pending.activityType} from its task queue yet`,
+        nextAttemptAt: undefined,
+      });
+    } else if (pending && pending.state !== 'running') {
       stuck.push({
         ...base,
         state: pending.state,
@@ -141,15 +215,7 @@ export async function findStuck(ops: Ops, options: StuckOptions = {}): Promise<S
     }
   }
   stuck.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
-  const db = await ops.db();
-  return {
-    query,
-    running: running.length,
-    inProgress: running.length - stuck.length,
-    stuck,
-    pausedHandlers: db ? await listPauses(db) : undefined,
-    truncated,
-  };
+  return { running: running.length, stuck, truncated };
 }
 
 export function renderStuck(report: StuckReport): string {
@@ -174,5 +240,29 @@ export function renderStuck(report: StuckReport): string {
     );
   }
   if (report.pausedHandlers) lines.push('', renderPauses(report.pausedHandlers));
+  const deliveries = report.deliveries;
+  lines.push(
+    '',
+    `${deliveries.stuck.length} stuck of ${deliveries.running} running deliveries to subscribers${deliveries.truncated ? ' (limit reached)' : ''}; query: ${deliveries.query}`,
+  );
+  if (deliveries.stuck.length > 0) {
+    lines.push(
+      '',
+      table(
+        ['EVENT', 'TYPE', 'SUBSCRIBER', 'AGE', 'STATE', 'ACTIVITY', 'ATTEMPT', 'LAST ERROR'],
+        deliveries.stuck.map((delivery) => [
+          delivery.eventId,
+          delivery.eventType,
+          delivery.subscriber,
+          ago(delivery.startTime)?.replace(' ago', ''),
+          delivery.state,
+          delivery.activityType,
+          delivery.attempt,
+          truncate(delivery.lastFailureMessage, 80),
+        ]),
+      ),
+    );
+  }
+  if (report.pausedSubscribers) lines.push('', renderSubscriberPauses(report.pausedSubscribers));
   return lines.join('\n');
 }

@@ -155,11 +155,50 @@ export async function startWorkerProcess(
   return worker;
 }
 
-async function isPolling(client: Client, taskQueue: string, pid: number): Promise<boolean> {
+/**
+ * examples/team-service (another team's subscriber worker), resolved once Temporal lists it as an
+ * activity poller of `temporal.taskQueue` (the team's own). `receivedFile` is where it appends
+ * each delivery.
+ */
+export async function startTeamServiceProcess(
+  name: string,
+  temporal: TemporalTarget & { client: Client },
+  { receivedFile }: { receivedFile: string },
+): Promise<ServiceProcess> {
+  const { taskQueue } = temporal;
+  const service = spawnService(name, 'examples/team-service/main.ts', {
+    ...(temporal.env ?? testTemporalEnv()),
+    TEMPORAL_ADDRESS: temporal.address,
+    TEAM_SERVICE_TASK_QUEUE: taskQueue,
+    TEAM_SERVICE_RECEIVED_FILE: receivedFile,
+  });
+  try {
+    await waitUntil(
+      async () => {
+        if (!service.isRunning())
+          throw new Error(`${name} exited: ${await service.exited}\n${logTail(service)}`);
+        return isPolling(temporal.client, taskQueue, service.pid, 2); // TASK_QUEUE_TYPE_ACTIVITY
+      },
+      `${name} to poll ${taskQueue}`,
+      60_000,
+    );
+  } catch (err) {
+    await service.kill();
+    throw err;
+  }
+  return service;
+}
+
+async function isPolling(
+  client: Client,
+  taskQueue: string,
+  pid: number,
+  taskQueueType = 1,
+): Promise<boolean> {
   const { pollers } = await client.workflowService.describeTaskQueue({
     namespace: client.options.namespace,
     taskQueue: { name: taskQueue },
-    taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
+    taskQueueType, // 1: TASK_QUEUE_TYPE_WORKFLOW, 2: TASK_QUEUE_TYPE_ACTIVITY
   });
   return (pollers ?? []).some((poller) => poller.identity?.startsWith(`${pid}@`));
 }

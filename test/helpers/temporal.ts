@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { StripeApi } from '../../common/stripe-api';
+import type { Subscriber } from '../../common/subscriber-contract';
 import type { Database } from '../../db/client';
 import { connectClient, connectNativeConnection } from '../../common/temporal-connection';
 import type { TemporalConfig } from '../../common/temporal-connection';
@@ -24,7 +25,7 @@ export interface TestTemporal {
    */
   startWorker(
     db: Database,
-    options?: { stripeApi?: StripeApi },
+    options?: { stripeApi?: StripeApi; subscribers?: Subscriber[] },
   ): Promise<{ worker: Worker; running: Promise<void> }>;
   close(): Promise<void>;
 }
@@ -36,7 +37,7 @@ export async function connectTestTemporal(taskQueuePrefix: string): Promise<Test
   return {
     config,
     client,
-    async startWorker(db, { stripeApi } = {}) {
+    async startWorker(db, { stripeApi, subscribers } = {}) {
       const nativeConnection = await connectNativeConnection(config);
       nativeConnections.push(nativeConnection);
       // The production factory, with the bundle test/run.ts made once for the whole run.
@@ -45,6 +46,7 @@ export async function connectTestTemporal(taskQueuePrefix: string): Promise<Test
         temporal: config,
         db,
         stripeApi,
+        subscribers,
         workflowBundlePath: process.env.TEST_WORKFLOW_BUNDLE,
       });
       const running = worker.run();

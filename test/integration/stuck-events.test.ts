@@ -11,6 +11,7 @@ import { PROCESS_PROVIDER_EVENT } from '../../common/provider-event';
 import type { ProcessProviderEvent } from '../../common/provider-event';
 import { routeFor } from '../../common/routing';
 import { searchAttributesFor } from '../../common/search-attributes';
+import { DELIVER_TO_SUBSCRIBER, subscriberWorkflowId } from '../../common/subscriber-contract';
 import { connectClient } from '../../common/temporal-connection';
 import { handlerPauses } from '../../db/schema';
 import { freePort } from '../../dev/dev-server';
@@ -93,6 +94,39 @@ describe('stuck events, counted from visibility', () => {
       later,
     );
     assert.equal(elsewhere.byWorkflowType[PROCESS_STRIPE_EVENT], 0);
+
+    // Deliveries, by subscriber: counted by their workflow id, `subscriber:<name>:...`.
+    const delivery = (name: string, id: string) =>
+      client.workflow.start(DELIVER_TO_SUBSCRIBER, {
+        workflowId: subscriberWorkflowId(name, id),
+        taskQueue,
+        args: [],
+      });
+    await delivery('crm', `evt_stuck_a_${suffix}`);
+    await delivery('crm', `evt_stuck_b_${suffix}`);
+    await delivery('crm-archive', `evt_stuck_a_${suffix}`); // a name the other's prefix must not catch
+    const subscribers = ['crm', 'crm-archive', 'emails'];
+    const deliveries = await waitFor(async () => {
+      const measured = await measureStuckEvents(
+        client,
+        { taskQueue, thresholdSeconds: 10, subscribers },
+        later,
+      );
+      return measured.bySubscriber.crm === 2 ? measured : undefined;
+    }, 'visibility to show the deliveries');
+    assert.deepEqual(deliveries.bySubscriber, { crm: 2, 'crm-archive': 1, emails: 0 });
+    const freshDeliveries = await measureStuckEvents(client, {
+      taskQueue,
+      thresholdSeconds: 10,
+      subscribers,
+    });
+    assert.deepEqual(freshDeliveries.bySubscriber, { crm: 0, 'crm-archive': 0, emails: 0 });
+    for (const [name, id] of [
+      ['crm', 'a'],
+      ['crm', 'b'],
+      ['crm-archive', 'a'],
+    ] as const)
+      await client.workflow.getHandle(subscriberWorkflowId(name, `evt_stuck_${id}_${suffix}`)).terminate();
 
     for (const id of ['a', 'b', 'c', 'd'])
       await client.workflow.getHandle(`evt_stuck_${id}_${suffix}`).terminate();

@@ -30,6 +30,10 @@ describe('recorded histories replay against the current workflow code', () => {
       files.some((file) => file.startsWith('v4e-')),
       'version 2 (local activity first) histories are among them',
     );
+    assert.ok(
+      files.some((file) => file.startsWith('d1e-')),
+      'deliveries to subscribers (deliverToSubscriber) are among them',
+    );
     assert.equal(histories.mode, 'encrypted');
     const recorded = files.map((file) => ({
       workflowId: path.basename(file, '.json'),

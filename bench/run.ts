@@ -23,7 +23,7 @@ import { startBenchEnvironment } from './lib/environment';
 import { isSustained } from './lib/phases';
 import { loadAverage } from './lib/proc';
 import { checkTargets, renderMarkdown } from './lib/report';
-import type { BenchReport } from './lib/report';
+import type { BenchReport } from './lib/report-types';
 import { EventStream } from './lib/stream';
 
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;

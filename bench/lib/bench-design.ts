@@ -15,7 +15,7 @@ import type { PhaseResult } from './phases';
 import { postgresActivity, snapshotStats, statementsAvailability } from './postgres-stats';
 import { loadAverage } from './proc';
 import { redisCommandsPerEvent, snapshotRedis } from './redis-commands';
-import type { DesignResult } from './report';
+import type { DesignResult } from './report-types';
 import { clusterTime, scrapeMetrics } from './temporal-metrics';
 import type { EventStream } from './stream';
 

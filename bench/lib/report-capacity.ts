@@ -2,8 +2,8 @@
  * The report's sections for someone sizing a deployment: the burst, the broker's work per event
  * (Temporal Cloud Actions and what they cost, Redis commands), and how many cores a renewal burst needs.
  */
-import type { BenchReport, DesignResult } from './report';
-import { labelOf } from './report';
+import type { BenchReport, DesignResult } from './report-types';
+import { labelOf } from './labels';
 import { appCpu, brokerCpu, totalCpu } from './roles';
 import { round } from './stats';
 

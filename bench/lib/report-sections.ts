@@ -1,6 +1,6 @@
 /** The report's sections beyond the comparison: where the cluster's time goes, and the codec's cost. */
 import type { CodecCost } from './codec-cost';
-import type { DesignResult } from './report';
+import type { DesignResult } from './report-types';
 import type { OperationCost } from './temporal-metrics';
 
 const table = (title: string, rows: OperationCost[]): string[] =>

@@ -1,76 +1,11 @@
 /** Turns the measurements into the report: targets checked on the Temporal designs, designs side by side. */
-import type { TemporalActions } from './actions';
-import type { BurstResult } from './burst';
-import type { CodecCost } from './codec-cost';
 import { DESIGNS } from './designs';
-import type { DesignName } from './designs';
-import type { DuplicateResult, PhaseResult } from './phases';
-import type { PostgresActivity } from './postgres-stats';
-import type { RedisCommands } from './redis-commands';
 import { renderBrokerWork, renderBurst, renderCapacity } from './report-capacity';
 import { renderCodecCost, renderInside } from './report-sections';
 import { appCpu, brokerCpu, cpu, totalCpu } from './roles';
+import { labelOf } from './labels';
+import type { BenchReport, DesignResult, Target } from './report-types';
 import { round } from './stats';
-import type { ClusterTimeReport } from './temporal-metrics';
-
-export interface DesignResult {
-  name: DesignName;
-  fixed: PhaseResult;
-  duplicates: DuplicateResult;
-  steps: PhaseResult[];
-  /** The highest sustained step (or the fixed rate), undefined when even that was not sustained. */
-  knee: PhaseResult | undefined;
-  loss: { acknowledged: number; missing: number; ledgerRows: number };
-  loadAverage: { before: string; after: string };
-  /** The cluster during the fixed phase, from Temporal's metrics and Postgres's statistics. */
-  inside?: { temporal: ClusterTimeReport; postgres: PostgresActivity };
-  /** The webhook flood (BENCH_BURST_DESIGNS). */
-  burst?: BurstResult;
-  /** Temporal Cloud Actions per event, from the fixed phase's histories (temporal designs). */
-  actions?: TemporalActions;
-  /** Redis commands per event over the fixed phase (queue design). */
-  redis?: RedisCommands;
-}
-
-export interface BenchReport {
-  startedAt: string;
-  command: string;
-  machine: { cores: number; node: string; postgres: string; temporalCli: string };
-  config: Record<string, unknown>;
-  designs: Partial<Record<DesignName, DesignResult>>;
-  targets: Target[];
-  codec?: CodecCost;
-  /** temporal-server's CPU with no events (ms per second), part of every figure per event. */
-  clusterIdleCpuMsPerSecond?: number;
-}
-
-export interface Target {
-  name: string;
-  limit: string;
-  /** On the dev server, the combined process (the `temporal` design). */
-  value: number | undefined;
-  met: boolean | undefined;
-  /** On the dev server, separate ingress and worker (`temporal-split`). */
-  splitValue?: number | undefined;
-  splitMet?: boolean | undefined;
-  /** On the cluster (`temporal-cluster`). */
-  clusterValue?: number | undefined;
-  clusterMet?: boolean | undefined;
-}
-
-const LABELS: Record<DesignName, string> = {
-  temporal: 'temporal, dev server',
-  'temporal-split': 'temporal, dev server',
-  'temporal-cluster': 'temporal, cluster',
-  queue: 'queue (BullMQ)',
-  inline: 'inline',
-};
-
-/** Its column's title: temporal designs say how their processes were laid out (older reports ran split). */
-export function labelOf(d: DesignResult): string {
-  if (!d.name.startsWith('temporal')) return LABELS[d.name];
-  return `${LABELS[d.name]}, ${cpu(d, 'combined') === undefined ? 'split' : 'combined'}`;
-}
 
 /**
  * The temporal-cluster design's CPU per event over all processes in the previous report, the

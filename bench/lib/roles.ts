@@ -3,7 +3,7 @@
  * worker, or one server; and the broker it relies on (dev server, temporal-server, Redis).
  */
 import type { PhaseResult } from './phases';
-import type { DesignResult } from './report';
+import type { DesignResult } from './report-types';
 
 export const cpu = (d: DesignResult, role: string): number | undefined => d.fixed.cpuMsPerEvent[role];
 

@@ -3,12 +3,12 @@
  * ops commands all call it, so every start has the contract's id, dedupe policy, search attributes
  * and task queue, typed against the workflow's signature.
  */
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Client } from '@temporalio/client';
 import { CURRENT_PROCESS_OPTIONS, PROCESS_STRIPE_EVENT } from './event-workflow';
 import type { ProcessStripeEvent } from './event-workflow';
 import { searchAttributesFor } from './search-attributes';
-import { classifyStartError, TemporalRateLimited, TemporalUnavailable } from './start-errors';
+import { createBoundedCalls, startOutcome } from './bounded-start';
+import { TemporalRateLimited } from './start-errors';
 import type { StripeEvent } from './stripe-event';
 import type { TemporalConfig } from './temporal-config';
 import { temporalReadiness, unreachableReadiness } from './temporal-readiness';
@@ -58,54 +58,28 @@ export function createEventStarter(
   client: Client,
   { taskQueue, startTimeoutMs, temporal, eagerStart = false }: EventStarterOptions,
 ): TemporalEventStarter {
-  const inFlight = new Set<Promise<unknown>>();
+  const calls = createBoundedCalls(client, startTimeoutMs);
 
-  /**
-   * Runs `work` under a gRPC deadline and an abort signal, and stops waiting when the time is up:
-   * the deadline alone overshoots (the SDK retries UNAVAILABLE with backoff), and Stripe gives up
-   * on a slow endpoint after a few seconds. A start that lands after we answered 503 is harmless:
-   * Stripe's retry meets the duplicate and gets its 200.
-   */
-  async function withinTimeout<T>(deadline: number, work: () => Promise<T>): Promise<T> {
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(new TemporalUnavailable(`Temporal did not answer within ${startTimeoutMs} ms`));
-      }, deadline - Date.now());
-    });
-    const call = client.withAbortSignal(controller.signal, () => client.withDeadline(deadline, work));
-    const settled: Promise<unknown> = call.catch(() => undefined).finally(() => inFlight.delete(settled));
-    inFlight.add(settled);
-    try {
-      return await Promise.race([call, expired]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  async function startOnce(event: StripeEvent, deadline: number): Promise<'started' | 'duplicate'> {
-    try {
-      await withinTimeout(deadline, () =>
-        client.workflow.start<ProcessStripeEvent>(PROCESS_STRIPE_EVENT, {
-          workflowId: event.id,
-          taskQueue,
-          args: [event, CURRENT_PROCESS_OPTIONS],
-          // Event id = workflow id: Temporal itself is the dedupe, for as long as the namespace
-          // retention keeps the closed run (see README: set retention >= 72 h).
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          workflowIdConflictPolicy: 'FAIL',
-          typedSearchAttributes: searchAttributesFor(event),
-          requestEagerStart: eagerStart,
-        }),
-      );
-      return 'started';
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return 'duplicate';
-      if (err instanceof TemporalUnavailable) throw err;
-      throw classifyStartError(err, `workflow ${event.id} on task queue ${taskQueue}`);
-    }
+  function startOnce(event: StripeEvent, deadline: number): Promise<'started' | 'duplicate'> {
+    return startOutcome(
+      () =>
+        calls.run(
+          () =>
+            client.workflow.start<ProcessStripeEvent>(PROCESS_STRIPE_EVENT, {
+              workflowId: event.id,
+              taskQueue,
+              args: [event, CURRENT_PROCESS_OPTIONS],
+              // Event id = workflow id: Temporal itself is the dedupe, for as long as the namespace
+              // retention keeps the closed run (see README: set retention >= 72 h).
+              workflowIdReusePolicy: 'REJECT_DUPLICATE',
+              workflowIdConflictPolicy: 'FAIL',
+              typedSearchAttributes: searchAttributesFor(event),
+              requestEagerStart: eagerStart,
+            }),
+          deadline,
+        ),
+      `workflow ${event.id} on task queue ${taskQueue}`,
+    );
   }
 
   return {
@@ -125,15 +99,11 @@ export function createEventStarter(
     },
     async readiness() {
       try {
-        return await withinTimeout(Date.now() + startTimeoutMs, () =>
-          temporalReadiness(client, startTimeoutMs),
-        );
+        return await calls.run(() => temporalReadiness(client, startTimeoutMs));
       } catch (err) {
         return unreachableReadiness(err, temporal);
       }
     },
-    async drain() {
-      await Promise.all(inFlight);
-    },
+    drain: () => calls.drain(),
   };
 }

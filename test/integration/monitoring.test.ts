@@ -5,7 +5,8 @@
  * from the local activity to a regular one (the SDK's failure metrics appear only then).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Stripe from 'stripe';
@@ -31,6 +32,18 @@ import { testTemporalAddress, testTemporalConfig, uniqueTaskQueue } from '../hel
 const ROOT = path.join(__dirname, '..', '..');
 const STRIPE_SECRET = 'whsec_monitoring_test';
 const HMAC_SECRET = 'acme_monitoring_secret';
+
+function subscriptionsFile(): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'monitoring-')), 'subscriptions.json');
+  const subscriber = {
+    name: 'billing-emails',
+    eventTypes: ['invoice.paid'],
+    taskQueue: 'billing-emails',
+    activity: 'receive',
+  };
+  writeFileSync(file, JSON.stringify({ subscribers: [subscriber] }));
+  return file;
+}
 
 function dashboardExpressions(): string[] {
   const dashboard = JSON.parse(
@@ -65,6 +78,8 @@ describe('the dashboard and the alert rules query exported metrics only', () => 
     worker = await startWorkerProcess('monitoring', { address, taskQueue, client }, database.url, {
       WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
       STUCK_EVENTS_CHECK_INTERVAL_SECONDS: '1',
+      // One subscriber, so the per-subscriber gauge has a series (no invoice.paid is sent here).
+      SUBSCRIPTIONS_FILE: subscriptionsFile(),
     });
     const port = await freePort();
     ingressUrl = `http://127.0.0.1:${port}`;

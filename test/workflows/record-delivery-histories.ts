@@ -5,9 +5,6 @@
  *   d1e-paused-then-delivered held by `pause-subscriber` (the regular pause activity), then resumed
  * Record a new set, under a new prefix, whenever the delivery workflow changes what it records.
  */
-import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { createDataConverter } from '../../common/data-converter';
 import { subscriberWorkflowId } from '../../common/subscriber-contract';
@@ -16,21 +13,16 @@ import { connectNativeConnection } from '../../common/temporal-connection';
 import { subscriberPauses } from '../../db/schema';
 import { startDevServer } from '../../dev/dev-server';
 import { fixtureEvent } from '../../dev/fixtures';
-import { findTemporalCli } from '../../dev/temporal-cli';
 import { createTestDatabase } from '../helpers/db';
 import { startTestIngress } from '../helpers/ingress';
+import { prepareRecording } from '../helpers/recorded-histories';
 import { waitFor } from '../helpers/stack';
 import { connectTestTemporal, uniqueTaskQueue } from '../helpers/temporal';
 
 const VERSION = 'd1e';
-// The test-only key every encrypted recorded history uses (importing record-histories.ts would run it).
-const HISTORIES_KEYS_FILE = path.join(__dirname, '..', 'histories', 'payload-keys');
 
 async function main(): Promise<void> {
-  const cliPath = findTemporalCli()?.path;
-  if (!cliPath) throw new Error('the Temporal CLI is needed: npm run temporal:cli');
-  process.env.TEMPORAL_PAYLOAD_KEYS_FILE = HISTORIES_KEYS_FILE;
-  delete process.env.TEMPORAL_PAYLOAD_KEYS;
+  const recorder = prepareRecording(VERSION);
   const server = await startDevServer();
   process.env.TEST_TEMPORAL_ADDRESS = server.address;
   const database = await createTestDatabase();
@@ -54,14 +46,7 @@ async function main(): Promise<void> {
   const ingress = await startTestIngress(temporal.client, temporal.config.taskQueue);
   const record = async (name: string, workflowId: string): Promise<void> => {
     await temporal.client.workflow.getHandle(workflowId).result();
-    const json = execFileSync(
-      cliPath,
-      ['workflow', 'show', '--address', server.address, '--workflow-id', workflowId, '--output', 'json'],
-      { encoding: 'utf8' },
-    );
-    const file = path.join(__dirname, '..', 'histories', `${VERSION}-${name}.json`);
-    await writeFile(file, json);
-    console.log(`recorded ${file}`);
+    await recorder.save(server.address, name, workflowId);
   };
   try {
     const delivered = fixtureEvent('invoice.paid');

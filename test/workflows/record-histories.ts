@@ -13,18 +13,14 @@
  *  v4e version 2 by input (ProcessOptions): the handler as a local activity, no patches; and the
  *      fallback to the regular activity (a paused handler, then resumed)
  */
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { createEventStarter } from '../../common/event-starter';
 import { fixtureEvent } from '../../dev/fixtures';
-import { findTemporalCli } from '../../dev/temporal-cli';
 import { handlerPauses } from '../../db/schema';
+import { prepareRecording } from '../helpers/recorded-histories';
 import { startStandaloneStack, waitFor } from '../helpers/stack';
 import type { StripeEvent } from '../../common/stripe-event';
 
 const VERSION = 'v4e';
-export const HISTORIES_KEYS_FILE = path.join(__dirname, '..', 'histories', 'payload-keys');
 
 const SAMPLES: Record<string, () => StripeEvent> = {
   'customer-created-applied': () => fixtureEvent('customer.created'),
@@ -40,27 +36,14 @@ const SAMPLES: Record<string, () => StripeEvent> = {
 };
 
 async function main(): Promise<void> {
-  const cliPath = findTemporalCli()?.path;
-  if (!cliPath) throw new Error('the Temporal CLI is needed: npm run temporal:cli');
-  process.env.TEMPORAL_PAYLOAD_KEYS_FILE = HISTORIES_KEYS_FILE;
-  delete process.env.TEMPORAL_PAYLOAD_KEYS;
+  const recorder = prepareRecording(VERSION);
   const stack = await startStandaloneStack('record-histories');
   try {
     const starter = createEventStarter(stack.temporal.client, {
       taskQueue: stack.temporal.config.taskQueue,
       startTimeoutMs: 10_000,
     });
-    const record = async (name: string, event: StripeEvent): Promise<void> => {
-      // The CLI writes the proto3 JSON that historyFromJSON reads (and the Web UI downloads).
-      const json = execFileSync(
-        cliPath,
-        ['workflow', 'show', '--address', stack.address, '--workflow-id', event.id, '--output', 'json'],
-        { encoding: 'utf8' },
-      );
-      const file = path.join(__dirname, '..', 'histories', `${VERSION}-${name}.json`);
-      await writeFile(file, json);
-      console.log(`recorded ${file}`);
-    };
+    const record = (name: string, event: StripeEvent) => recorder.save(stack.address, name, event.id);
 
     for (const [name, build] of Object.entries(SAMPLES)) {
       const event = build();

@@ -7,16 +7,16 @@ import { Worker } from '@temporalio/worker';
 import { createDataConverter } from '../../common/data-converter';
 import { loadPayloadEncryption } from '../../common/payload-keys';
 import { workflowSource } from '../../worker/create-worker';
+import { HISTORIES_DIR, HISTORIES_KEYS_FILE } from '../helpers/recorded-histories';
 
 /**
  * Resets replay history: a workflow change that is not deterministic against recorded histories
  * would break every reset in production. These were recorded by `npm run histories:record`.
  */
-const HISTORIES_DIR = path.join(__dirname, '..', 'histories');
 const files = readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json'));
 // The key the v2e- histories were encrypted with (test-only; production keys never enter the repo).
 const histories = loadPayloadEncryption({
-  TEMPORAL_PAYLOAD_KEYS_FILE: path.join(HISTORIES_DIR, 'payload-keys'),
+  TEMPORAL_PAYLOAD_KEYS_FILE: HISTORIES_KEYS_FILE,
 });
 
 describe('recorded histories replay against the current workflow code', () => {

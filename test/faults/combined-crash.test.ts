@@ -13,7 +13,6 @@ import { createTestDatabase } from '../helpers/db';
 import { deliverLikeStripe } from '../helpers/load-generator';
 import { startCombinedProcess } from '../helpers/processes';
 import type { IngressProcess } from '../helpers/processes';
-import { startTcpProxy } from '../helpers/tcp-proxy';
 import {
   appliedCount,
   assertExactlyOnce,
@@ -24,6 +23,7 @@ import {
   faultEvents,
   handledEvents,
   ledgerIds,
+  proxiedDatabase,
   size,
   sleep,
   testTemporalAddress,
@@ -41,16 +41,12 @@ describe('combined process crash after acknowledging', () => {
     const database = await createTestDatabase();
     cleanup.defer(() => database.drop());
     const client = await connectTestClient(cleanup, address);
-    const target = new URL(database.url);
-    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    cleanup.defer(() => proxy.close());
-    const viaProxy = new URL(database.url);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    const { proxy, url: viaProxy } = await proxiedDatabase(cleanup, database.url);
 
     const port = await freePort();
     const start = (name: string, databaseUrl: string) =>
       startCombinedProcess(name, { address, taskQueue, client }, databaseUrl, { port, secret: FAULT_SECRET });
-    let combined: IngressProcess = await start('combined-crash', viaProxy.toString());
+    let combined: IngressProcess = await start('combined-crash', viaProxy);
     cleanup.defer(() => combined.stop());
 
     const acknowledged: string[] = [];

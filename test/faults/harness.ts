@@ -261,6 +261,19 @@ export async function ledgerIds(db: Database): Promise<Set<string>> {
   return new Set((await query<{ id: string }>(db, sql`select id from stripe_events`)).map((row) => row.id));
 }
 
+/** A TCP proxy the test controls in front of `databaseUrl` (closed at cleanup), and the URL through it. */
+export async function proxiedDatabase(
+  cleanup: Cleanup,
+  databaseUrl: string,
+): Promise<{ proxy: TcpProxy; url: string }> {
+  const target = new URL(databaseUrl);
+  const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  cleanup.defer(() => proxy.close());
+  const viaProxy = new URL(databaseUrl);
+  viaProxy.host = `127.0.0.1:${proxy.port}`;
+  return { proxy, url: viaProxy.toString() };
+}
+
 export interface FaultStackOptions {
   /** Names the task queue (`fault-<name>`) and the processes (`worker-<name>`, `ingress-<name>`). */
   name: string;
@@ -323,15 +336,7 @@ export async function startFaultStack(
 
   let proxy: TcpProxy | undefined;
   let workerDatabaseUrl = database.url;
-  if (options.proxy) {
-    const target = new URL(database.url);
-    const started = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    proxy = started;
-    cleanup.defer(() => started.close());
-    const viaProxy = new URL(database.url);
-    viaProxy.host = `127.0.0.1:${started.port}`;
-    workerDatabaseUrl = viaProxy.toString();
-  }
+  if (options.proxy) ({ proxy, url: workerDatabaseUrl } = await proxiedDatabase(cleanup, database.url));
 
   // Each stop is deferred as soon as its process runs, so a failed start leaves no process behind.
   let worker = await startWorkerProcess(

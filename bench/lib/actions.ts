@@ -38,16 +38,18 @@ export interface ActionCounts {
   signals: number;
 }
 
+const noActions = (): ActionCounts => ({
+  start: 0,
+  activities: 0,
+  localActivities: 0,
+  upserts: 0,
+  timers: 0,
+  signals: 0,
+});
+
 /** Billable Actions of one workflow's history, by kind. */
 export function billableActions(events: HistoryEvent[]): ActionCounts {
-  const counts: ActionCounts = {
-    start: 0,
-    activities: 0,
-    localActivities: 0,
-    upserts: 0,
-    timers: 0,
-    signals: 0,
-  };
+  const counts = noActions();
   const tasksWithLocalActivities = new Set<string>();
   for (const event of events) {
     switch (event.eventType) {
@@ -114,14 +116,7 @@ async function readHistories(client: Client, workflowIds: string[]): Promise<His
 
 export function summariseActions(histories: HistoryEvent[][]): TemporalActions {
   const n = Math.max(1, histories.length);
-  const total: ActionCounts = {
-    start: 0,
-    activities: 0,
-    localActivities: 0,
-    upserts: 0,
-    timers: 0,
-    signals: 0,
-  };
+  const total = noActions();
   let historyEvents = 0;
   let workflowTasks = 0;
   for (const events of histories) {
